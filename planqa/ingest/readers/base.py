@@ -1,0 +1,38 @@
+"""The reader interface: one reader per file format, all producing a ``RawDocument``.
+
+Readers hand over plain text in the conventions of the captured corpus, so that one cleaning
+and structure path serves every format:
+- one paragraph per line;
+- a table as one cell per line, each cell line starting with a TAB, rows separated by an
+  empty line (the form Word conversions produce, see corpus/kaiping-*.txt); a line without a
+  leading TAB directly after a cell line continues that cell;
+- ``headings`` lists paragraph texts the source marks as headings (e.g. .docx heading styles),
+  as hints for the outline parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass
+class RawDocument:
+    """Text read from a file, before cleaning."""
+
+    path: Path
+    text: str
+    format: str  # "txt", "docx", "pdf", "html"
+    encoding: str | None = None
+    headings: list[str] = field(default_factory=list)
+    title: str | None = None  # a title the file itself declares (docx core properties, <title>)
+    notes: list[str] = field(default_factory=list)  # what the reader removed or noticed
+
+
+class Reader(Protocol):
+    """Reads one kind of file. Raises ``IngestError`` naming the file and the problem."""
+
+    suffixes: tuple[str, ...]
+
+    def read(self, path: Path) -> RawDocument: ...
