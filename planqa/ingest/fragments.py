@@ -17,7 +17,7 @@ from planqa.ingest.chrome import Removals
 
 FRAGMENT = re.compile(r"^(\d{1,4})、")
 MIN_FRAGMENTS = 3
-MIN_MEAN_FRAGMENT_CHARS = 120
+MIN_FRAGMENT_CHARS = 120
 
 _NUM = "[一二三四五六七八九十]+"
 TOC_MARKER = rf"(?:第{_NUM}章|{_NUM}、|[（(][^（()）]{{0,2}}[）)]|附件{_NUM})"
@@ -25,8 +25,8 @@ TOC_ENTRY = re.compile(rf"(?P<marker>{TOC_MARKER})(?P<title>[^。；]{{1,40}}?)(
 MIN_TOC_ENTRIES = 6
 
 
-def join_fragments(lines: list[str], removals: Removals) -> tuple[list[str], bool]:
-    """Re-join numbered page fragments into one line. Returns (lines, whether it joined)."""
+def join_fragments(lines: list[str], removals: Removals) -> tuple[list[str], int | None]:
+    """Re-join numbered page fragments into one line. Returns (lines, index of the joined line)."""
     numbered = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := FRAGMENT.match(line))]
     run: list[int] = []
     for index, number in numbered:
@@ -35,17 +35,17 @@ def join_fragments(lines: list[str], removals: Removals) -> tuple[list[str], boo
         elif run and number == len(run) + 1:
             run.append(index)
     if len(run) < MIN_FRAGMENTS:
-        return lines, False
-    mean = sum(len(lines[i]) for i in run) / len(run)
+        return lines, None
+    typical = sorted(len(lines[i]) for i in run)[len(run) // 2]  # median: the last piece is short
     between_blank = all(not lines[j].strip() for a, b in zip(run, run[1:]) for j in range(a + 1, b))
-    if mean < MIN_MEAN_FRAGMENT_CHARS or not between_blank:
-        return lines, False
+    if typical < MIN_FRAGMENT_CHARS or not between_blank:
+        return lines, None
     pieces = []
     for number, index in enumerate(run, start=1):
         marker = f"{number}、"
         removals.add("page_fragment_marker", marker)
         pieces.append(lines[index][len(marker):])
-    return lines[: run[0]] + ["".join(pieces)] + lines[run[-1] + 1:], True
+    return lines[: run[0]] + ["".join(pieces)] + lines[run[-1] + 1:], run[0]
 
 
 @dataclass(frozen=True)
@@ -124,20 +124,12 @@ def repair_dashes(line: str) -> str:
 
 def unscramble(lines: list[str], removals: Removals) -> tuple[list[str], bool]:
     """Join fragments, drop the inline TOC and restore heading lines. Returns (lines, joined)."""
-    lines, joined = join_fragments(lines, removals)
-    if not joined:
+    lines, at = join_fragments(lines, removals)
+    if at is None:
         return lines, False
-    out: list[str] = []
-    for line in lines:
-        if len(line) < 2000:
-            out.append(line)
-            continue
-        head, body, entries = split_inline_toc(line)
-        if not entries:
-            out.extend(repair_dashes(part) for part in recover_inline_headings(line, []))
-            continue
-        toc_text = line[len(head): len(line) - len(body)]
-        removals.add("table_of_contents", toc_text)
-        out.extend(split_title_block(head))
-        out.extend(repair_dashes(part) for part in recover_inline_headings(body, entries))
-    return out, True
+    joined = lines[at]
+    head, body, entries = split_inline_toc(joined)
+    if entries:
+        removals.add("table_of_contents", joined[len(head): len(joined) - len(body)])
+    restored = split_title_block(head) + [repair_dashes(part) for part in recover_inline_headings(body, entries)]
+    return lines[:at] + restored + lines[at + 1:], True

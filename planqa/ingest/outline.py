@@ -38,10 +38,10 @@ MAX_HEADING_CHARS = 42
 
 def cn_to_int(numeral: str) -> int | None:
     """Convert a Chinese numeral up to 99 (一, 十, 十二, 二十三) or Arabic digits to int."""
-    if numeral.isdigit():
-        return int(numeral)
     if len(numeral) == 1 and numeral in CIRCLED:
         return CIRCLED.index(numeral) + 1
+    if numeral.isascii() and numeral.isdigit():
+        return int(numeral)
     numeral = numeral.replace("〇", "零")
     if not numeral or any(ch not in CN_DIGITS + "十" for ch in numeral):
         return None

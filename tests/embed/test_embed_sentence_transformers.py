@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
 
 import numpy as np
@@ -10,7 +11,9 @@ import pytest
 from planqa.embed import NO_PROMPT, PromptStyle, load_embedder
 from planqa.errors import PlanqaError
 
-pytest.importorskip("sentence_transformers")
+# find_spec, not importorskip: importing sentence-transformers takes seconds, keep fast tests fast.
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None,
+                                reason="sentence-transformers is not installed")
 
 
 def test_bundled_minilm_path():

@@ -116,7 +116,8 @@ class DocxReader:
             raise
         except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml XMLSyntaxError, ValueError...
             log.debug("%s: python-docx failed", path, exc_info=True)
-            raise IngestError(path, f"{_INVALID}: {type(exc).__name__}: {exc}") from exc
+            detail = "" if type(exc).__name__ in ("PackageNotFoundError", "BadZipFile") else f": {type(exc).__name__}: {exc}"
+            raise IngestError(path, _INVALID + detail) from exc
 
     def _extract(self, path: Path, document: Any, qn: Any, paragraph_cls: Any, table_cls: Any) -> RawDocument:
         lines: list[str] = []

@@ -18,7 +18,11 @@ _DROP_TAGS = ["script", "style", "nav", "header", "footer", "aside", "form", "no
               "template", "svg", "button", "select", "textarea", "object", "embed"]
 _CHROME_RE = re.compile(r"breadcrumb|crumb|bdshare|share|pagination|pager", re.IGNORECASE)
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_CONTENT_RE = re.compile(r"content|article|zoom|TRS_Editor|main|detail", re.IGNORECASE)
+# Content markers from most to least specific: TRS CMS bodies and id="zoom" are the article
+# text on most Chinese government sites; "content"/"main" often wrap the whole page.
+_CONTENT_TIERS = [re.compile(p, re.IGNORECASE) for p in
+                  (r"TRS_Editor|zoom", r"article|detail", r"content", r"main")]
+_MIN_TIER_SHARE = 0.3  # a more specific candidate must hold this share of the richest one's text
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
                "section", "article", "main", "blockquote", "pre", "center", "address", "figure",
@@ -45,6 +49,13 @@ def _attrs(tag: Any) -> str:
     return " ".join([str(tag.get("id") or ""), *map(str, classes)])
 
 
+def _describe(tag: Any) -> str:
+    """A short start tag for notes, e.g. '<div class="TRS_Editor">'."""
+    attrs = "".join(f' {k}="{" ".join(v) if isinstance(v, list) else v}"'
+                    for k, v in tag.attrs.items() if k in ("id", "class"))
+    return f"<{tag.name}{attrs}>"
+
+
 def _drop_chrome(soup: Any) -> None:
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
@@ -56,18 +67,34 @@ def _drop_chrome(soup: Any) -> None:
 
 
 def _main_container(soup: Any) -> Any:
-    """The element holding the page's main text (see module docs for the heuristics)."""
+    """The element holding the page's main text.
+
+    The most specific content marker (see ``_CONTENT_TIERS``; <article>/<main> count as tier 2
+    and 4) that holds a fair share of the text wins; within a tier the element with the most CJK
+    text, or a descendant holding nearly all of it. If the element whose <p> children hold the
+    most CJK text has far more, that element is used instead.
+    """
     root = soup.body or soup
-    candidates = [t for t in root.find_all(True)
-                  if t.name in ("article", "main") or _CONTENT_RE.search(_attrs(t))]
-    scored = [(c, _cjk(c)) for c in candidates]
-    scored = [(c, n) for c, n in scored if n > 0]
+    tiers: list[list[tuple[Any, int]]] = [[] for _ in _CONTENT_TIERS]
+    for tag in root.find_all(True):
+        attrs = _attrs(tag)
+        for rank, pattern in enumerate(_CONTENT_TIERS):
+            if pattern.search(attrs) or (rank, tag.name) in ((1, "article"), (3, "main")):
+                n = _cjk(tag)
+                if n:
+                    tiers[rank].append((tag, n))
+                break
+    richest = max((n for tier in tiers for _, n in tier), default=0)
     best = None
-    if scored:
+    for tier in tiers:
+        scored = [(c, n) for c, n in tier if n >= _MIN_TIER_SHARE * richest]
+        if not scored:
+            continue
         best, best_n = max(scored, key=lambda cn: cn[1])
         inner = [(c, n) for c, n in scored if n >= _INNER_SHARE * best_n and best in c.parents]
         if inner:
             best = max(inner, key=lambda cn: len(list(cn[0].parents)))[0]
+        break
     # The element whose direct <p> children hold the most CJK text.
     p_best, p_n = None, 0
     for parent in {id(p.parent): p.parent for p in root.find_all("p")}.values():
@@ -189,7 +216,7 @@ class HtmlReader:
         body = finish_lines(walker.finish())
         if not body.strip():
             raise IngestError(path, "no text found in the HTML page")
-        notes = [f"main content taken from <{container.name} {_attrs(container).strip()}>".replace(" >", ">")]
+        notes = [f"main content taken from {_describe(container)}"]
         if walker.n_tables:
             notes.append(f"{walker.n_tables} table(s) converted to TAB-cell lines")
         return RawDocument(path=path, text=body, format="html", encoding=encoding,

@@ -44,6 +44,7 @@ _MIN_PAGES_FOR_REPEATS = 3
 class _Line:
     text: str
     top: float
+    x0: float
     x1: float
     height: float
 
@@ -81,7 +82,7 @@ def _page_items(page: Any) -> list[_Line | _Table]:
     for raw in text_page.extract_text_lines(return_chars=False):
         text = _CJK_GAP_RE.sub("", raw["text"]).strip()
         if text:
-            items.append(_Line(text, raw["top"], raw["x1"], raw["bottom"] - raw["top"]))
+            items.append(_Line(text, raw["top"], raw["x0"], raw["x1"], raw["bottom"] - raw["top"]))
     for table in tables:
         rows = [[c for c in row if c is not None] for row in table.extract()]
         if any(any((c or "").strip() for c in row) for row in rows):
@@ -124,16 +125,24 @@ def _strip_running(pages: list[list[_Line | _Table]]) -> tuple[int, int]:
     return n_running, n_numbers
 
 
-def _right_margin(pages: list[list[_Line | _Table]]) -> float:
-    maxima = [max(i.x1 for i in p if isinstance(i, _Line)) for p in pages if any(isinstance(i, _Line) for i in p)]
-    return statistics.median(maxima) if maxima else 0.0
+def _margins(pages: list[list[_Line | _Table]]) -> tuple[float, float]:
+    """Left text margin (a low percentile of line starts) and right margin (median page maximum)."""
+    starts = sorted(i.x0 for p in pages for i in p if isinstance(i, _Line))
+    ends = [max(i.x1 for i in p if isinstance(i, _Line)) for p in pages if any(isinstance(i, _Line) for i in p)]
+    if not starts:
+        return 0.0, 0.0
+    return starts[len(starts) // 10], statistics.median(ends)
 
 
 def _assemble(pages: list[list[_Line | _Table]]) -> list[str]:
-    """Join wrapped lines into paragraphs (also across pages) and render tables."""
-    margin = _right_margin(pages)
+    """Join wrapped lines into paragraphs (also across pages) and render tables.
+
+    A line continues the previous one when that one reaches the right margin without ending a
+    sentence, and the line itself is neither indented (first-line indent) nor a numbered heading.
+    """
+    left, right = _margins(pages)
     heights = [i.height for p in pages for i in p if isinstance(i, _Line)]
-    tolerance = 1.5 * statistics.median(heights) if heights else 0.0
+    tolerance = statistics.median(heights) if heights else 0.0
     lines: list[str] = []
     joinable = False  # whether the last emitted line may continue on the next one
     for items in pages:
@@ -142,11 +151,12 @@ def _assemble(pages: list[list[_Line | _Table]]) -> list[str]:
                 lines.extend(table_to_lines(item.rows))
                 joinable = False
                 continue
-            if joinable and not _HEADING_RE.match(item.text):
+            indented = item.x0 > left + tolerance
+            if joinable and not indented and not _HEADING_RE.match(item.text):
                 lines[-1] = join_fragments(lines[-1], item.text)
             else:
                 lines.append(item.text)
-            full = item.x1 >= margin - tolerance
+            full = item.x1 >= right - 1.5 * tolerance
             joinable = full and not _TERMINAL_RE.search(item.text)
     return lines
 
@@ -217,6 +227,8 @@ class PdfReader:
             raise IngestError(path, "no text layer (scanned PDF?), OCR needed")
         n_running, n_numbers = _strip_running(pages)
         text = finish_lines(_assemble(pages))
+        if not text.strip():
+            raise IngestError(path, "no text layer beyond page headers and numbers (scanned PDF?), OCR needed")
         notes = []
         if n_running:
             notes.append(f"removed {n_running} running header/footer line(s)")

@@ -31,8 +31,15 @@ _MAX_NUL_SHARE = 0.001
 _MAX_CONTROL_SHARE = 0.05
 _MAX_RARE_GB_SHARE = 0.2  # share of non-ASCII characters outside GB2312 tolerated in GB text
 _MAX_CHAOS = 0.1  # charset-normalizer "mess" ratio above which a guess is refused
+_MIN_GUESS_BYTES = 16  # fewer non-ASCII bytes than this are too little evidence for a guess
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk", "hz-gb-2312"}
 _BINARY = "looks like a binary file, not text"
+_ASCII_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CJK_CHAR_RE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]")
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def normalise_newlines(text: str) -> str:
@@ -86,7 +93,8 @@ def _guess(data: bytes, path: Path) -> tuple[str, str]:
     except ImportError:
         raise IngestError(path, "text is neither UTF-8 nor GB18030/GBK and charset-normalizer is not "
                           "installed to detect another encoding; save the file as UTF-8") from None
-    best = from_bytes(data).best()
+    non_ascii = sum(1 for b in data[: 1 << 20] if b > 127)
+    best = from_bytes(data).best() if non_ascii >= _MIN_GUESS_BYTES else None
     if best is None or best.chaos > _MAX_CHAOS:
         raise IngestError(path, "could not determine the text encoding with confidence "
                           "(not UTF-8 or GB18030/GBK); save the file as UTF-8")
@@ -140,14 +148,22 @@ def decode_bytes(data: bytes, path: str | Path, declared: str | None = None) -> 
 
 
 def join_fragments(left: str, right: str) -> str:
-    """Join two pieces of one wrapped line: no space for CJK, one space between Latin words."""
+    """Join two pieces of one wrapped line: no space in CJK text, one space between Latin words.
+
+    Letters or digits on both sides get a space only when they are not part of CJK text, so a
+    number wrapped as '增加到16' + '4家' joins to '增加到164家' while 'in' + '2020' keeps a space.
+    """
     if not left:
         return right
     if not right:
         return left
-    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return f"{left} {right}"
-    return left + right
+    if not (_is_ascii_alnum(left[-1]) and _is_ascii_alnum(right[0])):
+        return left + right
+    before = left.rstrip(_ASCII_ALNUM)[-1:]
+    after = right.lstrip(_ASCII_ALNUM)[:1]
+    if _CJK_CHAR_RE.match(before) or _CJK_CHAR_RE.match(after):
+        return left + right
+    return f"{left} {right}"
 
 
 def clean_cell(text: str) -> str:

