@@ -35,7 +35,6 @@ class ChunkerSettings:
     """Saved in the index manifest; a change means a rebuild."""
 
     max_tokens: int = 256
-    min_tokens: int = 24  # a smaller trailing piece joins the previous chunk of its section
     tokenizer: str = "estimate"
 
     def to_dict(self) -> dict[str, object]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from planqa.config import DEFAULT_CORPUS_DIR, default_index_dir
-from planqa.errors import PlanqaError
+from planqa.errors import MissingDependencyError, PlanqaError
 
 log = logging.getLogger("planqa")
 
@@ -174,7 +174,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     log.setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         return args.func(args)
-    except PlanqaError as exc:
+    except (PlanqaError, MissingDependencyError) as exc:
         print(f"planqa: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

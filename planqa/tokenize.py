@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -51,6 +52,8 @@ BUNDLED_STOPWORDS = RESOURCES / "stopwords.txt"
 MAX_RUN_CHARS = 2000
 #: Latin or numeric tokens longer than this are junk (hashes, encoded blobs) and dropped.
 MAX_TOKEN_CHARS = 48
+#: Most compounds whose parts are remembered (the vocabulary is bounded in practice).
+PARTS_CACHE_SIZE = 200_000
 #: Bump when tokenization changes in a way that invalidates saved indexes.
 TOKENIZER_VERSION = 1
 
@@ -128,6 +131,9 @@ class ChineseTokenizer:
         self._entries = self._load_userdict_entries()
         self._stopwords = self._load_stopwords()
         self._jieba: Any = None
+        self._logp: dict[str, float | None] = {}
+        self._unknown_logp = 0.0
+        self._parts_cache: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
     # ----- configuration -------------------------------------------------------------
@@ -177,7 +183,7 @@ class ChineseTokenizer:
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def _segmenter(self) -> Any:
-        """Return the private jieba.Tokenizer, creating it on first use."""
+        """Return the private jieba.Tokenizer, creating it (and the score table) on first use."""
         if self._jieba is None:
             with self._lock:
                 if self._jieba is None:
@@ -189,6 +195,12 @@ class ChineseTokenizer:
                     segmenter.initialize()
                     for term, freq in self._entries:
                         segmenter.add_word(term, freq)
+                    log_total = math.log(segmenter.total)
+                    # word -> log P(word); None marks a prefix that is not itself a word.
+                    self._logp = {
+                        w: (math.log(f) - log_total if f else None) for w, f in segmenter.FREQ.items()
+                    }
+                    self._unknown_logp = -log_total
                     logger.debug("jieba tokenizer ready with %d user terms", len(self._entries))
                     self._jieba = segmenter
         return self._jieba
@@ -229,28 +241,61 @@ class ChineseTokenizer:
     def _cut_han(self, run: str) -> Iterator[str]:
         segmenter = self._segmenter()
         hmm = self.settings.hmm
+        search = self.settings.search_mode
         for start in range(0, len(run), MAX_RUN_CHARS):
-            for word in segmenter.cut(run[start : start + MAX_RUN_CHARS], HMM=hmm):
+            piece = run[start : start + MAX_RUN_CHARS]
+            words = segmenter.cut(piece, HMM=True) if hmm else self._segment(piece)
+            for word in words:
                 yield word
-                if self.settings.search_mode and len(word) > 2:
+                if search and len(word) > 2:
                     yield from self._parts(word)
+
+    def _segment(self, text: str, whole: bool = True) -> list[str]:
+        """Max-probability segmentation of a Chinese run over the jieba dictionary.
+
+        Same result as ``jieba.Tokenizer.cut(text, HMM=False)`` for Chinese-only text (DAG
+        of dictionary words, best route by summed log frequency, ties to the longer word),
+        computed in one pass, about twice as fast. ``whole=False`` forbids reading the
+        entire text as one word (used to split compounds).
+        """
+        logp = self._logp
+        n = len(text)
+        score = [0.0] * (n + 1)
+        nxt = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best = self._unknown_logp + score[i + 1]
+            best_end = i + 1
+            found = False
+            end = i + 1
+            while end <= n:
+                p = logp.get(text[i:end], 1.0)
+                if p == 1.0:  # not even a prefix of a dictionary word
+                    break
+                if p is not None and (whole or i or end < n):
+                    value = p + score[end]
+                    if not found or value >= best:
+                        best, best_end, found = value, end, True
+                end += 1
+            score[i] = best
+            nxt[i] = best_end
+        words = []
+        i = 0
+        while i < n:
+            words.append(text[i : nxt[i]])
+            i = nxt[i]
+        return words
 
     def _parts(self, word: str) -> list[str]:
         """Sub-words (>= 2 characters) of a compound, found recursively, outermost first."""
-        segmenter = self._segmenter()
-        dag = segmenter.get_DAG(word)
-        last = len(word) - 1
-        dag[0] = [end for end in dag[0] if end != last] or [0]
-        route: dict[int, tuple[float, int]] = {}
-        segmenter.calc(word, dag, route)
+        cached = self._parts_cache.get(word)
+        if cached is not None:
+            return cached
         parts: list[str] = []
-        i = 0
-        while i < len(word):
-            j = route[i][1] + 1
-            part = word[i:j]
+        for part in self._segment(word, whole=False):
             if len(part) >= 2:
                 parts.append(part)
                 if len(part) > 2:
                     parts.extend(self._parts(part))
-            i = j
+        if len(self._parts_cache) < PARTS_CACHE_SIZE:
+            self._parts_cache[word] = parts
         return parts

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planqa.errors import IngestError, PlanqaError
+from planqa.errors import IngestError, MissingDependencyError, PlanqaError
 from planqa.ingest.clean import clean
 from planqa.ingest.metadata import MANIFEST_NAME, DocMeta, doc_id_for, infer_meta, load_manifest
 from planqa.ingest.outline import build_sections
@@ -95,6 +95,10 @@ def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusL
         except IngestError as exc:
             log.warning("skipped %s", exc)
             result.errors.append(exc)
+            continue
+        except MissingDependencyError as exc:  # one format unavailable must not stop the others
+            log.warning("skipped %s: %s", path, exc)
+            result.errors.append(IngestError(path, str(exc)))
             continue
         if document.doc_id in seen_ids:
             result.errors.append(IngestError(path, f"doc_id {document.doc_id!r} is already used by another file"))
