@@ -84,11 +84,17 @@ def infer_region(title: str) -> tuple[str | None, str | None]:
     return region, level
 
 
-def infer_period(text: str) -> tuple[str | None, tuple[int, int] | None]:
-    """十三五/十四五 from the title or text; else the span of target years of an 实施方案."""
+def infer_period(title: str, text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """十三五/十四五 named in the title (else most often in the text's opening); else the span
+    of the target years of an 实施方案 (到2025年 … 到2027年)."""
     for name, years in PERIODS.items():
-        if f"“{name}”" in text[:3000] or f"{name}规划" in text[:3000]:
+        if name in title:
             return name, years
+    opening = text[:3000]
+    counts = {name: opening.count(name) for name in PERIODS if f"{name}规划" in opening or f"{name}”规划" in opening}
+    if counts:
+        name = max(counts, key=counts.get)
+        return name, PERIODS[name]
     years_seen = sorted({int(y) for y in re.findall(r"到(20\d{2})年", text)})
     if years_seen:
         return f"{years_seen[0]}–{years_seen[-1]}", (years_seen[0], years_seen[-1])
@@ -99,7 +105,7 @@ def infer_meta(doc_id: str, file: str, text: str, declared_title: str | None = N
     """Metadata for a document that has no manifest entry, read from its cleaned text."""
     title = declared_title or infer_title(text, Path(file).stem)
     region, level = infer_region(title)
-    period, years = infer_period(title + "\n" + text)
+    period, years = infer_period(title, text)
     number = _DOC_NUMBER.search(text[:3000])
     date = _DATE.search(text[:3000])
     return DocMeta(
