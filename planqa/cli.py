@@ -125,7 +125,7 @@ def _add_index_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="planqa", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="planqa", description="Search and question answering over Chinese planning documents.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and decisions")
     commands = parser.add_subparsers(dest="command", required=True)
 

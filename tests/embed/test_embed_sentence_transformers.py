@@ -86,3 +86,27 @@ def test_unknown_model_fails_fast_without_network(spec, no_network):
     assert isinstance(info.value, PlanqaError)
     assert "path" in str(info.value)
     assert time.perf_counter() - started < 15
+
+
+@pytest.mark.slow
+def test_prompts_saved_with_the_model_are_used_once(minilm_embedder, tmp_path, no_network):
+    import json
+
+    from planqa.embed import E5_PROMPT
+    from planqa.embed.sentence_transformers import SentenceTransformerEmbedder
+
+    model_dir = tmp_path / "my-model"
+    for src in minilm_embedder.path.rglob("*"):
+        if src.is_file() and src.name != "config_sentence_transformers.json":
+            dst = model_dir / src.relative_to(minilm_embedder.path)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.symlink_to(src)
+    (model_dir / "config_sentence_transformers.json").write_text(json.dumps(
+        {"prompts": {"query": "query: ", "document": "passage: "}, "default_prompt_name": "query"}))
+    saved = SentenceTransformerEmbedder(model_dir)
+    assert saved.name == str(model_dir.resolve())
+    assert saved.prompt_style == E5_PROMPT
+    np.testing.assert_allclose(saved.encode_passages(["berlin"])[0],
+                               minilm_embedder.encode_passages(["passage: berlin"])[0], atol=1e-5)
+    np.testing.assert_allclose(saved.encode_queries(["berlin"])[0],
+                               minilm_embedder.encode_passages(["query: berlin"])[0], atol=1e-5)

@@ -1,0 +1,1 @@
+"""Evaluation: the gold question set and retrieval/answer metrics."""

@@ -1,0 +1,73 @@
+"""Query analysis: question words stripped for keyword search, region and period detected.
+
+A question that names 开平 or 十三五 should prefer the plans of that region or period; the
+aliases come from the index's own document metadata, so new regions need no code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from planqa.records import Document
+
+PERIOD_NAMES = ("十二五", "十三五", "十四五", "十五五")
+# Question phrasing that carries no content; removed from the keyword (BM25) query only.
+QUESTION_PHRASES = re.compile(
+    r"(是多少|有多少|为多少|多少家|多少个|多少项|多少人|多少|有哪些|是哪些|哪些|是什么|什么|如何|怎样|怎么|"
+    r"为什么|是否|有没有|能否|吗|呢|请问|请列出|介绍一下|具体|分别)"
+)
+CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|哪些(?:规划|城市|地区|地方)|对比|比较|分别|异同|共同)")
+
+
+def region_aliases(region: str) -> set[str]:
+    """Names a user may use for a region: 茂名市茂南区 → {茂名市茂南区, 茂南区, 茂南}."""
+    aliases = {region}
+    parts = re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县)", region)
+    last = parts[-1] if parts else region
+    aliases.add(last)
+    stem = re.sub(r"(省|市|区|县)$", "", last)
+    if len(stem) >= 2:
+        aliases.add(stem)
+    return aliases
+
+
+@dataclass
+class QueryInfo:
+    """What a query asks for besides its words."""
+
+    text: str
+    keywords: str
+    regions: set[str] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+    cross_plan: bool = False
+
+    def matches(self, document: Document) -> bool:
+        """Whether a document fits every region/period the query names (vacuously True)."""
+        if self.regions and document.region not in self.regions:
+            return False
+        if self.periods and document.period not in self.periods:
+            return False
+        return bool(self.regions or self.periods)
+
+
+def analyze_query(query: str, documents: Iterable[Document]) -> QueryInfo:
+    """Detect regions and periods named in ``query`` among those of ``documents``."""
+    text = query.strip()
+    regions: set[str] = set()
+    alias_to_region: dict[str, str] = {}
+    for document in documents:
+        if document.region:
+            for alias in region_aliases(document.region):
+                alias_to_region.setdefault(alias, document.region)
+    # longest aliases first so 茂名市茂南区 wins over 茂名市
+    remaining = text
+    for alias in sorted(alias_to_region, key=len, reverse=True):
+        if alias in remaining:
+            regions.add(alias_to_region[alias])
+            remaining = remaining.replace(alias, " ")
+    periods = {name for name in PERIOD_NAMES if name in text}
+    keywords = QUESTION_PHRASES.sub(" ", text)
+    keywords = re.sub(r"[？?！!。，,；;：:\s]+", " ", keywords).strip() or text
+    return QueryInfo(text, keywords, regions, periods, bool(CROSS_PLAN.search(text)) or len(regions) > 1)

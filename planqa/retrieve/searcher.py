@@ -1,0 +1,194 @@
+"""Search over a loaded index: BM25, dense and hybrid retrievers behind one call.
+
+Hybrid = reciprocal-rank fusion of the dense and BM25 rankings, then a boost for chunks of
+documents whose region/period the query names, then optional grouping by document with a
+per-document quota (so one long plan cannot crowd out the others in precedent search).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planqa.errors import PlanqaError
+from planqa.index import Index
+from planqa.records import Chunk
+from planqa.retrieve.fusion import reciprocal_rank_fusion
+from planqa.retrieve.query import QueryInfo, analyze_query
+
+log = logging.getLogger(__name__)
+RETRIEVERS = ("bm25", "dense", "hybrid")
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Knobs of the default retrieval, chosen by measurement on the gold set (eval/reports/)."""
+
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    metadata_boost: float = 0.5  # × the best fused score, for chunks of documents the query names
+
+
+@dataclass
+class Hit:
+    """One search result; ``text == document.text[start:end]``."""
+
+    rank: int
+    score: float
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    chunk_id: str
+    region: str | None = None
+    period: str | None = None
+    section_path: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["score"] = round(float(self.score), 6)
+        return data
+
+
+class Searcher:
+    """Holds an index and (lazily) its embedding model; safe to share between threads."""
+
+    def __init__(self, index: Index, embedder: Any = None, settings: SearchSettings | None = None):
+        self.index = index
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self.settings = settings or SearchSettings()
+        if embedder is not None:
+            index.check_embedder(embedder)
+
+    @classmethod
+    def load(cls, index_dir: Path | str, model: str | None = None, settings: SearchSettings | None = None) -> Searcher:
+        index = Index.load(index_dir)
+        embedder = None
+        if model is not None:
+            from planqa.embed import load_embedder
+
+            embedder = load_embedder(model)
+        return cls(index, embedder, settings)
+
+    @property
+    def embedder(self):
+        with self._lock:
+            if self._embedder is None:
+                from planqa.embed import load_embedder
+
+                self._embedder = load_embedder(self.index.model_name)
+                self.index.check_embedder(self._embedder)
+            return self._embedder
+
+    # ------------------------------------------------------------------ rankings
+
+    def dense_ranking(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        vector = self.embedder.encode_queries([query])
+        scores, ids = self.index.vectors.search(vector, n, allowed)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def bm25_ranking(self, keywords: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        return self.index.bm25.search(keywords, n, allowed)
+
+    def rank(self, info: QueryInfo, retriever: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """(row, score) best first for one retriever."""
+        if retriever == "bm25":
+            return self.bm25_ranking(info.keywords, n, allowed)
+        if retriever == "dense":
+            return self.dense_ranking(info.text, n, allowed)
+        if retriever != "hybrid":
+            raise PlanqaError(f"unknown retriever {retriever!r} (choose from {', '.join(RETRIEVERS)})")
+        s = self.settings
+        dense = self.dense_ranking(info.text, n, allowed)
+        bm25 = self.bm25_ranking(info.keywords, n, allowed)
+        fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in bm25]], k=s.rrf_k,
+                                       weights=[s.dense_weight, s.bm25_weight])
+        return self._boost(info, [(int(r), score) for r, score in fused])
+
+    def _boost(self, info: QueryInfo, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Lift chunks of documents that fit the region/period the query names."""
+        if not ranked or not (info.regions or info.periods) or self.settings.metadata_boost <= 0:
+            return ranked
+        bonus = self.settings.metadata_boost * ranked[0][1]
+        docs = self.index.documents
+        boosted = [(row, score + (bonus if info.matches(docs[self.index.chunks[row].doc_id]) else 0.0))
+                   for row, score in ranked]
+        return sorted(boosted, key=lambda pair: -pair[1])
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        retriever: str = "hybrid",
+        regions: list[str] | None = None,
+        periods: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        group_by_doc: bool = False,
+        per_doc: int | None = None,
+    ) -> list[Hit]:
+        """Top ``k`` hits for ``query``; filters restrict to matching documents."""
+        query = (query or "").strip()
+        if not query:
+            raise PlanqaError("the query is empty")
+        if k < 1:
+            raise PlanqaError("k must be at least 1")
+        query = query[:MAX_QUERY_CHARS]
+        if doc_ids:
+            unknown = [d for d in doc_ids if d not in self.index.documents]
+            if unknown:
+                raise PlanqaError(f"unknown doc_id {', '.join(unknown)}; known: {', '.join(sorted(self.index.documents))}")
+        info = analyze_query(query, self.index.documents.values())
+        allowed = self.index.mask(regions, periods, doc_ids)
+        if allowed is not None and not allowed.any():
+            return []
+        n = max(self.settings.candidates, k * (3 if (group_by_doc or per_doc) else 1))
+        ranked = self.rank(info, retriever, n, allowed)
+        if per_doc:
+            ranked = apply_quota(ranked, self.index.chunks, per_doc)
+        if group_by_doc:
+            ranked = group_by_document(ranked, self.index.chunks)
+        return [self._hit(rank, row, score) for rank, (row, score) in enumerate(ranked[:k], start=1)]
+
+    def _hit(self, rank: int, row: int, score: float) -> Hit:
+        chunk: Chunk = self.index.chunks[row]
+        document = self.index.documents[chunk.doc_id]
+        return Hit(rank, score, chunk.doc_id, document.title, " > ".join(chunk.section_path), chunk.text,
+                   chunk.start, chunk.end, chunk.id, document.region, document.period, list(chunk.section_path))
+
+
+def apply_quota(ranked: list[tuple[int, float]], chunks: list[Chunk], per_doc: int) -> list[tuple[int, float]]:
+    """Keep at most ``per_doc`` hits of each document, order unchanged."""
+    counts: dict[str, int] = {}
+    kept = []
+    for row, score in ranked:
+        doc_id = chunks[row].doc_id
+        if counts.get(doc_id, 0) < per_doc:
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+            kept.append((row, score))
+    return kept
+
+
+def group_by_document(ranked: list[tuple[int, float]], chunks: list[Chunk]) -> list[tuple[int, float]]:
+    """Documents in the order of their best hit; each document's hits together, best first."""
+    order: list[str] = []
+    groups: dict[str, list[tuple[int, float]]] = {}
+    for row, score in ranked:
+        doc_id = chunks[row].doc_id
+        if doc_id not in groups:
+            order.append(doc_id)
+            groups[doc_id] = []
+        groups[doc_id].append((row, score))
+    return [pair for doc_id in order for pair in groups[doc_id]]
