@@ -7,6 +7,7 @@ Errors meant for users print one line to stderr and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -17,6 +18,8 @@ from planqa.config import DEFAULT_CORPUS_DIR, default_index_dir
 from planqa.errors import MissingDependencyError, PlanqaError
 
 log = logging.getLogger("planqa")
+# Modules that add subcommands: each has ``register(subparsers, add_index_arg)``.
+_COMMAND_MODULES = ("planqa.answer.commands", "planqa.evaluate.commands")
 
 
 def _print_json(value: Any, pretty: bool = True) -> None:
@@ -160,6 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=None, help="read from this corpus folder instead of the index")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_doc)
+
+    for module in _COMMAND_MODULES:
+        try:
+            register = importlib.import_module(module).register
+        except ModuleNotFoundError as exc:
+            if not exc.name or not module.startswith(exc.name):  # an absent module, not a broken one
+                raise
+            continue
+        register(commands, _add_index_arg)
     return parser
 
 

@@ -28,6 +28,8 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》【】—…·"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000]+(?=[{CJK}{CJK_PUNCT}])")
 _SPACES = re.compile(r"[ \u3000]{2,}")
+_SPACE_AFTER_LIST_NUMBER = re.compile(rf"^(\d{{1,2}}[.、])[ \u3000]+(?=[{CJK}])")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u3000]+%")
 _CAPTION = re.compile(r"(指标|表\s*\d*|一览)")
 _NOTE = re.compile(r"^\s*(注|说明|备注)\s*[：:]")
 
@@ -77,7 +79,9 @@ def normalize_punctuation(line: str) -> str:
 
 def tidy_spaces(line: str) -> str:
     """No spaces between Chinese characters (Word's 前  言, 指    标); runs collapse to one."""
-    line = _SPACE_BETWEEN_CJK.sub("", line)
+    line = _SPACE_BETWEEN_CJK.sub("", line.strip())
+    line = _SPACE_AFTER_LIST_NUMBER.sub(r"\1", line)  # "3. 实施…" like its siblings "2.推动…"
+    line = _SPACE_BEFORE_PERCENT.sub("%", line)
     return _SPACES.sub(" ", line).strip()
 
 
