@@ -110,14 +110,26 @@ def answerer_available() -> bool:
     return hasattr(getattr(module, "Answerer", None), "load")
 
 
-def evaluate_answers(index_dir: Any, questions: Sequence[GoldQuestion], documents: Mapping[str, str]) -> dict[str, Any]:
-    """Ask every gold question through ``planqa.answer.Answerer`` and score the answers."""
+def load_answerer(index_dir: Any, searcher: Any = None) -> Any:
+    """``Answerer.load(index_dir)``, or an Answerer around an already loaded Searcher (one model in memory)."""
     if not answerer_available():
         raise PlanqaError("answer metrics need planqa.answer with Answerer.load(index_dir) and .ask(question)")
+    import inspect
+
     from planqa.answer import Answerer  # type: ignore[attr-defined]
+
+    params = list(inspect.signature(Answerer).parameters)
+    if searcher is not None and params[:1] == ["searcher"]:
+        return Answerer(searcher)
+    return Answerer.load(index_dir)
+
+
+def evaluate_answers(index_dir: Any, questions: Sequence[GoldQuestion], documents: Mapping[str, str],
+                     searcher: Any = None) -> dict[str, Any]:
+    """Ask every gold question through ``planqa.answer.Answerer`` and score the answers."""
     from planqa.evaluate.metrics import latency_summary
 
-    answerer = Answerer.load(index_dir)
+    answerer = load_answerer(index_dir, searcher)
     pairs, latencies, misses = [], [], []
     for question in questions:
         started = time.perf_counter()

@@ -15,6 +15,7 @@ from planqa.evaluate.gold import GoldQuestion, locate
 
 Span = tuple[str, int, int]  # (doc_id, start, end) in Document.text
 UNREACHABLE = "__no_relevant_passage__"  # qrels id used when no passage of a corpus is relevant
+NOTHING_RETRIEVED = "__nothing_retrieved__"  # run id standing in for an empty result list
 
 
 class Passage(NamedTuple):
@@ -114,5 +115,6 @@ def to_ranx(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]) 
     """ranx ``Qrels`` and ``Run`` objects (ranx imported here: it compiles with numba)."""
     from ranx import Qrels, Run
 
-    missing = {qid: {} for qid in qrels if qid not in run}
-    return Qrels(qrels), Run({**{q: r for q, r in run.items() if q in qrels}, **missing})
+    # ranx cannot build a Run whose lists are all empty: an empty list gets one irrelevant
+    # placeholder, which changes none of the metrics used here (hit rate, recall, MRR, nDCG).
+    return Qrels(qrels), Run({qid: dict(run.get(qid) or {NOTHING_RETRIEVED: 0.0}) for qid in qrels})

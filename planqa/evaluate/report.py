@@ -93,7 +93,7 @@ def misses_markdown(result: EvalResult) -> str:
             lines += ["", "Returned:"]
             for i, hit in enumerate(r.hits[qid][:3], start=1):
                 text = " ".join(str(getattr(hit, "text", "")).split())[:80]
-                lines.append(f"{i}. `{hit.doc_id}` {getattr(hit, 'section', '')} — {text}")
+                lines.append(f"{i}. `{hit.doc_id}` {getattr(hit, 'section', '') or '(no section)'} — {text}")
             lines.append("")
     return "\n".join(lines)
 
@@ -108,7 +108,11 @@ def settings_markdown(settings: dict[str, Any]) -> str:
             ["vector index", json.dumps(settings.get("vectors"), ensure_ascii=False)],
             ["counts", json.dumps(settings.get("counts"), ensure_ascii=False)],
             ["gold", f"{settings.get('gold')} {json.dumps(settings.get('question_types'), ensure_ascii=False)}"],
-            ["retrieval depth k", settings.get("k")]]
+            ["hybrid/search settings", json.dumps(settings.get("search"), ensure_ascii=False)],
+            ["retrieval depth k", settings.get("k")],
+            ["code", f"planqa {settings.get('planqa')}, git {settings.get('git', 'unknown')}"],
+            ["machine", f"{settings.get('cpus')} CPUs, load average {settings.get('load_avg_start')} at start, "
+                        f"{settings.get('load_avg_end')} at end (latency depends on it)"]]
     if "judgments" in settings:
         rows.append(["judgments", json.dumps(settings["judgments"], ensure_ascii=False)])
     return _table(["setting", "value"], rows)

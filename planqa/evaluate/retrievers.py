@@ -13,6 +13,7 @@ A retriever object has ``search(query, k) -> list of hits`` (each with ``doc_id`
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 from collections.abc import Callable
 from functools import cached_property
@@ -78,6 +79,8 @@ class ObjectRetriever:
     def warm_up(self) -> None:
         if hasattr(self.obj, "warm_up"):
             self.obj.warm_up()
+        else:
+            self.obj.search("科技创新", 1)
 
     def search(self, query: str, k: int) -> list[Any]:
         return list(self.obj.search(query, k))
@@ -114,8 +117,11 @@ def _load_class(name: str, module: str, cls: str) -> Factory | None:
         return None
 
     def factory(context: EvalContext) -> Retriever:
-        obj = target.load(context.index_dir) if hasattr(target, "load") else target()
-        return ObjectRetriever(name, obj)
+        if not hasattr(target, "load"):
+            return ObjectRetriever(name, target())
+        if "embedder" in inspect.signature(target.load).parameters:  # share the one loaded model
+            return ObjectRetriever(name, target.load(context.index_dir, embedder=context.searcher.embedder))
+        return ObjectRetriever(name, target.load(context.index_dir))
 
     return factory
 

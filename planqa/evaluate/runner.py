@@ -8,6 +8,7 @@ chunking (``qrels``); ranx computes the metrics (``metrics``); ``report`` render
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -87,10 +88,35 @@ def model_short_name(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", last)
 
 
-def settings_of(index: Any, k: int, gold_path: Path, retrievers: Sequence[str]) -> dict[str, Any]:
+def code_state() -> dict[str, Any]:
+    """planqa version, git revision (with a flag for uncommitted changes) and the machine's load."""
+    import subprocess
+
+    from planqa import __version__
+
+    state: dict[str, Any] = {"planqa": __version__, "cpus": os.cpu_count()}
+    root = Path(__file__).resolve().parents[2]
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "planqa"], cwd=root, capture_output=True,
+                               text=True, timeout=10)
+        if rev.returncode == 0:
+            state["git"] = rev.stdout.strip() + ("+uncommitted" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if hasattr(os, "getloadavg"):
+        state["load_avg_start"] = [round(x, 2) for x in os.getloadavg()]
+    return state
+
+
+def settings_of(index: Any, k: int, gold_path: Path, retrievers: Sequence[str], searcher: Any = None) -> dict[str, Any]:
     """What a report must state: the index manifest's model, chunker, tokenizer, vectors, counts."""
+    from dataclasses import asdict, is_dataclass
+
     m = index.manifest
+    search = getattr(searcher, "settings", None)
     return {
+        "search": asdict(search) if is_dataclass(search) else None, **code_state(),
         "index": str(index.index_dir), "snapshot": Path(index.snapshot).name, "created": m.get("created"),
         "corpus_hash": m.get("corpus_hash"), "embedder": m.get("embedder"), "chunker": m.get("chunker"),
         "tokenizer": m.get("tokenizer"), "bm25": m.get("bm25"), "vectors": m.get("vectors"),
@@ -142,7 +168,7 @@ def run_evaluation(index_dir: Path | str, gold_path: Path | str, retrievers: Seq
     result.gold_problems = validate_gold(questions, documents)
     if result.gold_problems:
         return result
-    result.settings = settings_of(index, k, gold_path, retrievers)
+    result.settings = settings_of(index, k, gold_path, retrievers, context.searcher)
     result.settings["question_types"] = type_counts(questions)
     result.questions = [q for q in questions if q.answerable]
     result.excluded = [q for q in questions if not q.answerable]
@@ -152,10 +178,12 @@ def run_evaluation(index_dir: Path | str, gold_path: Path | str, retrievers: Seq
     for name in retrievers:
         retriever = resolve(name, context)
         result.retrievers[name] = evaluate_retriever(retriever, result.questions, result.evidence, result.judged, k)
+    if hasattr(os, "getloadavg"):
+        result.settings["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     if answers:
         from planqa.evaluate.answers import evaluate_answers
 
-        result.answers = evaluate_answers(context.index_dir, questions, documents)
+        result.answers = evaluate_answers(context.index_dir, questions, documents, context.searcher)
     return result
 
 

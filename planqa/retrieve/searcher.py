@@ -35,6 +35,7 @@ class SearchSettings:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     metadata_boost: float = 0.5  # × the best fused score, for chunks of documents the query names
+    dense_on_content: bool = True  # embed the query without the words that only name the document
 
 
 @dataclass
@@ -104,13 +105,14 @@ class Searcher:
     def rank(self, info: QueryInfo, retriever: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         """(row, score) best first for one retriever."""
         if retriever == "bm25":
-            return self.bm25_ranking(info.keywords, n, allowed)
+            return self._boost(info, self.bm25_ranking(info.keywords, n, allowed))
+        dense_query = info.content if self.settings.dense_on_content else info.text
         if retriever == "dense":
-            return self.dense_ranking(info.text, n, allowed)
+            return self._boost(info, self.dense_ranking(dense_query, n, allowed))
         if retriever != "hybrid":
             raise PlanqaError(f"unknown retriever {retriever!r} (choose from {', '.join(RETRIEVERS)})")
         s = self.settings
-        dense = self.dense_ranking(info.text, n, allowed)
+        dense = self.dense_ranking(dense_query, n, allowed)
         bm25 = self.bm25_ranking(info.keywords, n, allowed)
         fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in bm25]], k=s.rrf_k,
                                        weights=[s.dense_weight, s.bm25_weight])

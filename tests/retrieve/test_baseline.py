@@ -137,6 +137,10 @@ class FakeEmbedder:
     name = "fake/bag-of-chars"
     dimension = 64
     normalized = True
+    max_tokens = 512
+
+    def count_tokens(self, text: str, is_query: bool = False) -> int:
+        return len(text) + 2
 
     def passage_text(self, text: str) -> str:
         return "passage: " + text
@@ -196,6 +200,34 @@ def test_search_rejects_bad_input(tmp_path, documents):
         with pytest.raises(PlanqaError):
             retriever.search(query, k, mode)
     assert retriever.search("？？？", 2, "bm25")  # no token: bm25s scores all zero, still answers
+
+
+def test_for_index_builds_once_and_rebuilds_on_corpus_change(tmp_path, monkeypatch):
+    from planqa.index.build import build_index
+    from planqa.index.store import live_snapshot
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text("江门市科技创新规划\n" + fixture_text(3), encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(corpus, tmp_path / "index", embedder=embedder)
+    first = BaselineRetriever.load(tmp_path / "index", embedder=embedder)  # builds <index>/baseline/
+    assert (tmp_path / "index" / "baseline" / "baseline.json").is_file()
+    assert first.search("科技金融", 3)[0].doc_id == "plan"
+
+    built = []
+    original = BaselineRetriever.build.__func__
+    monkeypatch.setattr(BaselineRetriever, "build",
+                        classmethod(lambda cls, *a, **kw: built.append(1) or original(cls, *a, **kw)))
+    again = BaselineRetriever.load(tmp_path / "index", embedder=embedder)
+    assert not built and again.chunks == first.chunks  # loaded, not rebuilt
+
+    (corpus / "plan.txt").write_text("江门市科技创新规划\n" + fixture_text(2), encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder=embedder)
+    changed = BaselineRetriever.load(tmp_path / "index", embedder=embedder)
+    assert built and len(changed.chunks) < len(first.chunks)
+    manifest = json.loads((live_snapshot(tmp_path / "index") / "manifest.json").read_text("utf-8"))
+    assert changed.corpus_hash == manifest["corpus_hash"]
 
 
 @pytest.mark.slow

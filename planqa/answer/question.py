@@ -1,0 +1,101 @@
+"""What a question asks for: its type (quantity, list, how, yes/no, when, entity), the years it
+names, whether it wants a target or a baseline figure, and whether it spans several plans.
+
+Pure string rules, no models: cheap enough to run on every question and easy to test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planqa.retrieve.query import QueryInfo
+
+# Strong quantity cues: the answer is a number (with a unit).
+_QUANTITY = re.compile(
+    r"(多少|几[家个所项名件套人座所批次倍亿万]|几$|比重|比例|占比|强度|增速|增长率|覆盖率|"
+    r"目标(?:值|人数|数量)|人数|数量|面积|金额|规模|产值|额度|总数|拥有量|申请量|授权量)"
+)
+# Weak quantity cues: often a figure, sometimes a description ("总体目标是什么").
+_QUANTITY_WEAK = re.compile(r"(目标|达到|要求|增长|指标)")
+_LIST = re.compile(r"(有哪些|是哪些|哪些|哪几|哪[两三四五六七八九十]个|包括|包含|分别)")
+_HOW = re.compile(r"(如何|怎样|怎么|怎|措施|举措|办法|安排|部署|打算|设想|考虑|路径|作用|任务)")
+_YESNO = re.compile(r"(能不能|会不会|是不是|是否|有没有|可不可以|可以.{0,12}吗|能否|吗[？?]?$)")
+_WHEN = re.compile(r"(什么时候|何时|哪一年|哪年|哪个时间|什么时间|印发|发布时间)")
+_ENTITY = re.compile(r"(哪个|哪家|哪所|哪里|哪儿|什么(?:银行|部门|机构|单位|园区|企业|高校|大学|级别))")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_TARGET = re.compile(r"(目标|要达到|达到|力争|到20\d\d年|将|计划|规划提出|提出|要求|定了|定的)")
+_BASELINE = re.compile(r"(实际|现有|拥有|有多少|是多少家|完成|回顾|期间.{0,8}(?:新增|增加|增长)|从.{0,8}增加到)")
+_DIFFERENT = re.compile(r"(不同|区别|差异|变化)")
+_PERIOD_WORDS = re.compile(r"(十二五|十三五|十四五|十五五)")
+
+
+@dataclass
+class QuestionInfo:
+    """The answer-relevant facts about one question (``query`` is the retrieval analysis)."""
+
+    text: str
+    types: set[str] = field(default_factory=set)
+    years: list[int] = field(default_factory=list)
+    wants: str | None = None  # "target", "baseline" or None
+    cross_plan: bool = False
+    regions: set[str] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+    plan_period: bool = False  # names the plan of a period ("十三五规划"), not just the years
+
+    @property
+    def quantity(self) -> bool:
+        return "quantity" in self.types
+
+
+def question_types(text: str) -> set[str]:
+    """The kinds of answer ``text`` asks for (a question may have several)."""
+    types: set[str] = set()
+    if _QUANTITY.search(text):
+        types.add("quantity")
+    elif _QUANTITY_WEAK.search(text) and not re.search(r"(总体|主要|工作|分阶段)目标|什么水平|什么样", text) \
+            and not _HOW.search(text):
+        types.add("quantity")
+    if _LIST.search(text):
+        types.add("list")
+    if _HOW.search(text):
+        types.add("how")
+    if _YESNO.search(text):
+        types.add("yesno")
+    if _WHEN.search(text):
+        types.add("when")
+    if _ENTITY.search(text):
+        types.add("entity")
+    return types or {"what"}
+
+
+def named_years(text: str) -> list[int]:
+    """Four-digit years the question names, in order ("到2025年" → [2025])."""
+    return [int(y) for y in _YEAR.findall(text)]
+
+
+def wanted_figure(text: str, years: list[int]) -> str | None:
+    """"target" (a plan's goal), "baseline" (an achieved figure) or None when unclear."""
+    if _BASELINE.search(text) and not re.search(r"目标", text):
+        return "baseline"
+    if _TARGET.search(text):
+        return "target"
+    if years and max(years) <= 2020:
+        return "baseline"
+    return None
+
+
+def analyze_question(text: str, query: QueryInfo) -> QuestionInfo:
+    """Combine the retrieval analysis (regions, periods) with the answer-type rules."""
+    text = text.strip()
+    years = named_years(text)
+    periods = set(query.periods)
+    cross = query.cross_plan or len(periods) > 1 or (bool(_DIFFERENT.search(text)) and len(query.regions | periods) > 1)
+    plan_period = bool(re.search(r"(十二五|十三五|十四五|十五五)[”」]?(?:科技|科技创新)?(?:规划|时期|时|对|定|要求|提出)", text))
+    return QuestionInfo(text, question_types(text), years, wanted_figure(text, years), cross,
+                        set(query.regions), periods, plan_period)
+
+
+def period_names(text: str) -> set[str]:
+    """The five-year periods a passage names (十三五 …)."""
+    return set(_PERIOD_WORDS.findall(text))
