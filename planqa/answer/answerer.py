@@ -136,10 +136,9 @@ class Answerer:
         for item in items:
             c = item.candidate
             tokens, context = self._token_sets(c)
-            fit, year_miss = type_fit(c, info)
             item.features = {
                 "lex": lexical(q_tokens, tokens, context, idf),
-                "type": fit, "year_miss": year_miss,
+                **type_fit(c, info),
                 "meta": metadata_fit(c, self.documents[c.doc_id], info),
                 "retrieval": item.features.get("retrieval", 0.0) / top,
                 "chunk": float(chunk_vectors[int(item.features["row"])] @ query_vector) if "row" in item.features else 0.0,

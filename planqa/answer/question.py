@@ -13,11 +13,11 @@ from planqa.retrieve.query import QueryInfo
 
 # Strong quantity cues: the answer is a number (with a unit).
 _QUANTITY = re.compile(
-    r"(多少|几[家个所项名件套人座所批次倍亿万]|几$|比重|比例|占比|强度|增速|增长率|覆盖率|"
+    r"(多少|(?<!哪)几[家个所项名件套人座批次倍亿万]|几$|比重|比例|占比|强度|增速|增长率|覆盖率|"
     r"目标(?:值|人数|数量)|人数|数量|面积|金额|规模|产值|额度|总数|拥有量|申请量|授权量)"
 )
 # Weak quantity cues: often a figure, sometimes a description ("总体目标是什么").
-_QUANTITY_WEAK = re.compile(r"(目标|达到|要求|增长|指标)")
+_QUANTITY_WEAK = re.compile(r"(目标|达到|增长|指标)")
 _LIST = re.compile(r"(有哪些|是哪些|哪些|哪几|哪[两三四五六七八九十]个|包括|包含|分别)")
 _HOW = re.compile(r"(如何|怎样|怎么|怎|措施|举措|办法|安排|部署|打算|设想|考虑|路径|作用|任务)")
 _YESNO = re.compile(r"(能不能|会不会|是不是|是否|有没有|可不可以|可以.{0,12}吗|能否|吗[？?]?$)")

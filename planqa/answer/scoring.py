@@ -107,29 +107,24 @@ def lexical(q_tokens: list[str], tokens: set[str], context: set[str], idf: IdfTa
     return got / total
 
 
-def type_fit(candidate: Candidate, question: QuestionInfo) -> tuple[float, float]:
-    """(fit to the question type in [0, 1], 1.0 when a named year is missing else 0)."""
+def type_fit(candidate: Candidate, question: QuestionInfo) -> dict[str, float]:
+    """Fit to the question type: ``type`` in [0, 1.3] and the flags it is made of."""
     text = candidate.quote
-    is_row = candidate.kind == "row"
-    years = candidate_years(candidate)
+    flags: dict[str, float] = {"numeric": 0.0, "year_miss": 0.0}
     fits: list[float] = []
-    year_miss = 0.0
-    asked = [y for y in question.years]
     if question.quantity:
         numeric = 1.0 if (candidate.indicator is not None or NUMBER_WITH_UNIT.search(text)) else 0.0
-        if is_row and candidate.indicator is None:
+        if candidate.kind == "row" and candidate.indicator is None:
             numeric = 0.6
-        fit = numeric
-        if numeric and question.wants == "target":
-            fit += 0.3 if (candidate.indicator is not None or _TARGET_CUE.search(text)) else 0.0
-        elif numeric and question.wants == "baseline":
-            fit += 0.3 if (candidate.indicator is not None or _BASELINE_CUE.search(text)) else 0.0
-        fits.append(min(fit, 1.3))
-    if asked:
-        if any(y in years for y in asked):
+        cue = _TARGET_CUE if question.wants == "target" else _BASELINE_CUE if question.wants == "baseline" else None
+        fit = numeric + (0.3 if numeric and cue and (candidate.indicator is not None or cue.search(text)) else 0.0)
+        flags["numeric"] = numeric
+        fits.append(fit)
+    if question.years:
+        if set(question.years) & candidate_years(candidate):
             fits.append(1.0)
         else:
-            year_miss = 1.0
+            flags["year_miss"] = 1.0
     if "list" in question.types:
         fits.append(min(len(_ENUM.findall(text)) / 3.0, 1.0))
     if "how" in question.types:
@@ -138,7 +133,8 @@ def type_fit(candidate: Candidate, question: QuestionInfo) -> tuple[float, float
         fits.append(1.0 if _DATE.search(text) else 0.0)
     if "entity" in question.types:
         fits.append(1.0 if _ORG.search(text) else 0.0)
-    return (sum(fits) / len(fits) if fits else 0.0), year_miss
+    flags["type"] = sum(fits) / len(fits) if fits else 0.0
+    return flags
 
 
 def metadata_fit(candidate: Candidate, document: Document, question: QuestionInfo) -> float:

@@ -94,7 +94,9 @@ class QuoteAnswerer:
         evidence = self.gold.get(question) or []
         if not evidence:
             return {"answer": "未找到依据。", "abstained": True, "citations": []}
-        quote, doc_id = evidence[0]["quote"], evidence[0]["doc_id"]
-        start = self.documents[doc_id].find(quote)
-        return {"answer": f"{quote}。[1]", "abstained": False,
-                "citations": [{"doc_id": doc_id, "quote": quote, "start": start, "end": start + len(quote)}]}
+        sentences, citations = [], []
+        for n, ev in enumerate(evidence, start=1):
+            start = self.documents[ev["doc_id"]].find(ev["quote"])
+            sentences.append(f"{ev['quote']}。[{n}]")
+            citations.append({"doc_id": ev["doc_id"], "quote": ev["quote"], "start": start, "end": start + len(ev["quote"])})
+        return {"answer": "".join(sentences), "abstained": False, "citations": citations}
