@@ -27,7 +27,8 @@ import numpy as np
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
 from planqa.answer.question import QuestionInfo, analyze_question
-from planqa.answer.scoring import IdfTable, Scored, Weights, combine, lexical, metadata_fit, question_tokens, type_fit
+from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
+                                   normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
 from planqa.errors import PlanqaError
 from planqa.retrieve.query import analyze_query, region_aliases
@@ -47,8 +48,10 @@ class AnswerSettings:
     dense_top: int = 24  # candidates (pre-ranked without the sentence vector) scored densely
     max_sentences: int = 3
     margin: float = 0.08  # runners-up within this score of the best join the answer
-    cross_ratio: float = 0.8  # a plan joins a cross-plan answer with this share of the best score
-    abstain_below: float = 0.9
+    cross_ratio: float = 0.6  # a plan joins a cross-plan answer with this share of the best score …
+    cross_confidence: float = 0.6  # … and of the best confidence
+    abstain_typed: float = 0.7  # confidence needed for figure/date questions
+    abstain_open: float = 0.2  # … and for the others
     passages: int = 3  # closest passages listed when abstaining
     weights: Weights = field(default_factory=Weights)
 
@@ -63,7 +66,7 @@ class Answerer:
         self.documents = self.index.documents
         self.table = CandidateTable(self.documents)
         self._lock = threading.Lock()
-        self._tokens: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
+        self._match_texts: dict[tuple[str, int], tuple[str, str]] = {}
         self._idf: IdfTable | None = None
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
@@ -89,16 +92,16 @@ class Answerer:
             hits = self.searcher.search(text, k=s.cross_k, group_by_doc=True, per_doc=s.per_doc)
         else:
             hits = self.searcher.search(text, k=s.k)
-        ranked = self.rank(text, info, hits)
-        best = ranked[0].score if ranked else 0.0
-        foreign = self._foreign_place(text)
-        log.info("question %r: types %s, best %.3f%s", text, sorted(info.types), best,
+        pool = [i for i in self.rank(text, info, hits) if eligible(i.features, info)]
+        best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
+        foreign = self.foreign_place(text)
+        log.info("question %r: types %s, confidence %.3f%s", text, sorted(info.types), best,
                  f", about {foreign} (not indexed)" if foreign else "")
-        if foreign or best < s.abstain_below:
+        if foreign or best < (s.abstain_typed if info.typed else s.abstain_open):
             return self._abstain(text, hits, best)
         composer = Composer(self.documents, info.years)
         groups: list[dict[str, Any]] = []
-        chosen = self._per_plan(ranked) if info.cross_plan else []
+        chosen = self._per_plan(pool, info) if info.cross_plan else []
         if len(chosen) > 1:
             for item in chosen:
                 composer.add([item], new_line=True)
@@ -106,7 +109,7 @@ class Answerer:
                 groups.append({"region": doc.region, "doc_id": doc.doc_id, "title": doc.title,
                                "citations": [composer.citations[-1]["n"]]})
         else:
-            chosen = pick_sentences(ranked, s.max_sentences, s.margin)
+            chosen = pick_sentences(pool, s.max_sentences, s.margin)
             composer.add(chosen)
         result = self._result(text, composer.text, False, best, composer.citations,
                               self._passages(hits, chosen, "引用"))
@@ -129,17 +132,18 @@ class Answerer:
         if not items:
             return []
         idf = self._idf_table()
-        q_tokens = question_tokens(self.index.tokenizer.tokenize(text), info)
+        concepts = question_concepts(info, self.index.tokenizer.tokenize(text))
         query_vector = self.searcher.embedder.encode_queries([text])[0]
         chunk_vectors = self._chunk_matrix()
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         for item in items:
             c = item.candidate
-            tokens, context = self._token_sets(c)
+            own, context = self._texts(c)
             item.features = {
-                "lex": lexical(q_tokens, tokens, context, idf),
-                **type_fit(c, info),
+                "lex": lexical(concepts, own, context, idf),
+                **type_fit(c, info, self.documents[c.doc_id]),
                 "meta": metadata_fit(c, self.documents[c.doc_id], info),
+                "plan": plan_fit(c, self.documents[c.doc_id], info),
                 "retrieval": item.features.get("retrieval", 0.0) / top,
                 "chunk": float(chunk_vectors[int(item.features["row"])] @ query_vector) if "row" in item.features else 0.0,
             }
@@ -169,34 +173,36 @@ class Answerer:
                         seen[c.key] = Scored(c, {})
         return list(seen.values())
 
-    def _per_plan(self, ranked: list[Scored]) -> list[Scored]:
+    def _per_plan(self, ranked: list[Scored], info: QuestionInfo) -> list[Scored]:
         """The best candidate of each plan that comes close enough to the overall best."""
+        s = self.settings
         best_of: dict[str, Scored] = {}
         for item in ranked:
             best_of.setdefault(item.candidate.doc_id, item)
         if not best_of:
             return []
         top = ranked[0].score
-        floor = max(self.settings.abstain_below, top * self.settings.cross_ratio)
-        kept = [item for item in best_of.values() if item.score >= floor]
+        top_confidence = max(confidence(i.features, s.weights) for i in ranked)
+        needed = max(s.abstain_typed if info.typed else s.abstain_open, top_confidence * s.cross_confidence)
+        kept = [item for item in best_of.values()
+                if item.score >= top * s.cross_ratio and confidence(item.features, s.weights) >= needed]
         return order_by_region(kept, self.documents)
 
     # ------------------------------------------------------------------ helpers
 
-    def _token_sets(self, c: Candidate) -> tuple[set[str], set[str]]:
+    def _texts(self, c: Candidate) -> tuple[str, str]:
+        """A candidate's own text and its context (headings, table caption), as words are matched."""
         key = c.key
-        if key not in self._tokens:
-            tokenize = self.index.tokenizer.tokenize
-            own = set(tokenize(c.quote if c.indicator is None else c.quote + " " + c.display()))
-            context = set(tokenize(" ".join((*c.section_path[-2:], c.context)))) - own
+        if key not in self._match_texts:
+            own = normalize(c.quote if c.indicator is None else c.quote + " " + c.display())
+            context = normalize(" ".join((*c.section_path[-2:], c.context)))
             with self._lock:
-                self._tokens[key] = (own, context)
-        return self._tokens[key]
+                self._match_texts[key] = (own, context)
+        return self._match_texts[key]
 
     def _idf_table(self) -> IdfTable:
         if self._idf is None:
-            sets = [self._token_sets(c)[0] for d in self.documents for c in self.table.of_document(d)]
-            self._idf = IdfTable(sets)
+            self._idf = IdfTable([self._texts(c)[0] for d in self.documents for c in self.table.of_document(d)])
         return self._idf
 
     def _chunk_matrix(self) -> np.ndarray:
@@ -210,7 +216,7 @@ class Answerer:
                 self._vectors = SentenceVectors(memoize_queries(self.searcher).inner, Path(self.index.index_dir) / "cache")
             return self._vectors
 
-    def _foreign_place(self, text: str) -> str | None:
+    def foreign_place(self, text: str) -> str | None:
         """A place at the start of a question about a plan (规划/方案) that no indexed plan covers."""
         match = _PLACE_AT_START.match(text)
         if not match or not re.search(r"(规划|方案)", text):

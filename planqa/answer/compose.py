@@ -71,7 +71,7 @@ class Composer:
 
 
 def pick_sentences(ranked: list[Scored], max_sentences: int, margin: float) -> list[Scored]:
-    """The best candidate and up to ``max_sentences - 1`` close runners-up of the same plan."""
+    """The best candidate and up to ``max_sentences - 1`` close runners-up of its section."""
     if not ranked:
         return []
     best = ranked[0]
@@ -80,7 +80,7 @@ def pick_sentences(ranked: list[Scored], max_sentences: int, margin: float) -> l
         if len(chosen) >= max_sentences or item.score < best.score - margin:
             break
         c = item.candidate
-        if c.doc_id != best.candidate.doc_id:
+        if c.doc_id != best.candidate.doc_id or c.section_path != best.candidate.section_path:
             continue
         if any(o.candidate.start < c.end and c.start < o.candidate.end for o in chosen):
             continue

@@ -21,7 +21,8 @@ _QUANTITY_WEAK = re.compile(r"(目标|达到|增长|指标)")
 _LIST = re.compile(r"(有哪些|是哪些|哪些|哪几|哪[两三四五六七八九十]个|包括|包含|分别)")
 _HOW = re.compile(r"(如何|怎样|怎么|怎|措施|举措|办法|安排|部署|打算|设想|考虑|路径|作用|任务)")
 _YESNO = re.compile(r"(能不能|会不会|是不是|是否|有没有|可不可以|可以.{0,12}吗|能否|吗[？?]?$)")
-_WHEN = re.compile(r"(什么时候|何时|哪一年|哪年|哪个时间|什么时间|印发|发布时间)")
+_WHEN = re.compile(r"(什么时候|何时|哪一年|哪年|哪个时间|什么时间|什么日期|哪天)")
+_DOCNO = re.compile(r"(文号|发文字号|发文编号)")
 _ENTITY = re.compile(r"(哪个|哪家|哪所|哪里|哪儿|什么(?:银行|部门|机构|单位|园区|企业|高校|大学|级别))")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _TARGET = re.compile(r"(目标|要达到|达到|力争|到20\d\d年|将|计划|规划提出|提出|要求|定了|定的)")
@@ -47,6 +48,11 @@ class QuestionInfo:
     def quantity(self) -> bool:
         return "quantity" in self.types
 
+    @property
+    def typed(self) -> bool:
+        """The answer has a recognisable form: a figure, a date or a document number."""
+        return bool(self.types & {"quantity", "when", "docno"})
+
 
 def question_types(text: str) -> set[str]:
     """The kinds of answer ``text`` asks for (a question may have several)."""
@@ -66,6 +72,8 @@ def question_types(text: str) -> set[str]:
         types.add("when")
     if _ENTITY.search(text):
         types.add("entity")
+    if _DOCNO.search(text):
+        types.add("docno")
     return types or {"what"}
 
 

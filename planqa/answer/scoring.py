@@ -29,17 +29,24 @@ from planqa.answer.candidates import Candidate
 from planqa.answer.question import QuestionInfo, period_names
 from planqa.records import Document
 from planqa.retrieve.query import PERIOD_NAMES, region_aliases
+from planqa.tokenize import normalize_width
 
 UNIT = (r"(?:%|％|‰|个百分点|万平方米|平方米|亿元|万元|千元|元|家|个|名|人次|人|件|项|所|套|座|亩|倍|次|台|"
-        r"条|批|篇|支|类|只|吨|公里|千米|米|年)")
+        r"条|批|篇|支|类|只|吨|公里|千米|米)")  # not 年: a year is no quantity
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*" + UNIT)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _TARGET_CUE = re.compile(r"(目标|达到|力争|到20\d\d年|至20\d\d年|20\d\d年前|突破|提升至|提高到|以上|确保|新增|累计)")
-_BASELINE_CUE = re.compile(r"(由20\d\d年|从20\d\d年|增长至|提高至|增加到|增长到|拥有|现有|实现|已|共|达)")
+_BASELINE_CUE = re.compile(r"(由20\d\d年|从20\d\d年|增长至|提高至|增加到|增长到|拥有|现有|实现|已|共|达(?!到))")
+_PLAN_CUE = re.compile(r"((?:^|[，。；：,;:])(?:到|至)20\d\d年|力争|目标)")  # "提高至2020年的…" is no plan
+_REVIEW = re.compile(r"(基础|现状|回顾|成就|成效|形势)")
 _ENUM = re.compile(r"(、|一是|二是|三是|（\d+）|\(\d+\)|①|②|[一二三四五六七八九十]+是)")
 _DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 _ORG = re.compile(r"(大学|学院|银行|园区|实验室|研究院|研究所|公司|集团|局|委员会|中心|基地|协会|联合会|高新区|产业园|工业园|医院)")
-_GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新", "科技创新", "市", "区", "县"}
+_DOCNO = re.compile(r"〔(?:19|20)\d{2}〕\d+号")
+_GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新", "科技创新", "文件", "提到", "各地", "目前"}
+# How people ask, not what they ask about (the tokenizer's stopwords miss these).
+_ASKING = re.compile(r"^(?:哪?几[家个所项名件套人座批次]?|哪[个家种所]|哪一?年|一年|时候|什么样|打算|准备|想|不能|能不能|会不会|"
+                     r"有没有|看不看|可以|设定|记载|回顾|共有|目标值|人数|总数|分别|定了?|要|按|期间|时期)$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,8 @@ class Weights:
     meta: float = 0.4
     year_miss: float = 0.5
     dense_floor: float = 0.78  # cosine at which the dense feature starts counting
+    conf_dense: float = 3.0  # weight of the dense similarity in the confidence
+    conf_floor: float = 0.8
 
 
 @dataclass
@@ -66,18 +75,24 @@ class Scored:
     hit_rank: int = 0  # rank of the chunk it came from (0: not from a hit)
 
 
+def normalize(text: str) -> str:
+    """Text as words are matched: ASCII width, lower case."""
+    return normalize_width(text).lower()
+
+
 class IdfTable:
-    """Inverse document frequencies of tokens over a set of candidate token sets."""
+    """Inverse document frequency of words (substrings) over the candidate texts of the index."""
 
-    def __init__(self, token_sets: list[set[str]]):
-        self.n = len(token_sets)
-        self.df: dict[str, int] = {}
-        for tokens in token_sets:
-            for token in tokens:
-                self.df[token] = self.df.get(token, 0) + 1
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self._cache: dict[str, float] = {}
 
-    def idf(self, token: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(token, 0) + 0.5))
+    def idf(self, word: str) -> float:
+        value = self._cache.get(word)
+        if value is None:
+            df = sum(1 for text in self.texts if word in text)
+            value = self._cache[word] = math.log((len(self.texts) + 1) / (df + 0.5))
+        return value
 
 
 def candidate_years(candidate: Candidate) -> set[int]:
@@ -90,25 +105,68 @@ def candidate_years(candidate: Candidate) -> set[int]:
     return years
 
 
-def question_tokens(tokens: list[str], question: QuestionInfo) -> list[str]:
-    """Content tokens of the question: no years, period names, region names or generic words."""
+Concept = tuple[str, tuple[str, ...]]  # a word and its parts (search-mode sub-words)
+
+
+def question_concepts(question: QuestionInfo, tokens: list[str]) -> list[Concept]:
+    """Content words of the question with their parts; no years, asking words, period or region
+    names (those are matched against the plan's metadata instead).
+
+    The tokenizer emits a compound and then its parts ("高新技术企业", "高新技术", "企业" …);
+    grouping them keeps a compound from counting three times. Runs of single characters the
+    segmenter could not place ("邑", "科", "贷") are joined back when the question has them
+    together ("邑科贷"); other single characters are dropped.
+    """
+    text = normalize(question.text)
+    groups: list[list] = []  # [word, parts, is a run of single characters]
+    for token in tokens:
+        last = groups[-1] if groups else None
+        if token.startswith("年") and re.search(r"\d" + re.escape(token), text):
+            token = token[1:]  # "2025年产值" is cut as "2025", "年产值"
+            if len(token) < 2:
+                groups.append(["", [], False])
+                continue
+        if last and not last[2] and token != last[0] and token in last[0]:
+            last[1].append(token)
+        elif len(token) == 1 and last and last[2] and last[0] + token in text:
+            last[0] += token
+        else:
+            groups.append([token, [], len(token) == 1])
     drop = set(_GENERIC) | set(PERIOD_NAMES) | {"十二", "十三", "十四", "十五"}
-    for region in question.regions:
-        drop |= region_aliases(region)
-    return [t for t in dict.fromkeys(tokens) if t not in drop and not _YEAR.fullmatch(t) and t != "年"]
+    aliases = {a for region in question.regions for a in region_aliases(region)}
+
+    def keep(t: str) -> bool:
+        return (len(t) > 1 and t not in drop and not _YEAR.fullmatch(t) and not _ASKING.match(t)
+                and not any(t in alias for alias in aliases))
+
+    out: dict[str, tuple[str, ...]] = {}
+    for head, parts, _ in groups:
+        if keep(head) and head not in out:
+            out[head] = tuple(p for p in dict.fromkeys(parts) if keep(p) and p != head)
+    return list(out.items())
 
 
-def lexical(q_tokens: list[str], tokens: set[str], context: set[str], idf: IdfTable) -> float:
-    """IDF-weighted recall of the question tokens; context-only matches count half."""
-    total = sum(idf.idf(t) for t in q_tokens)
-    if total <= 0:
-        return 0.0
-    got = sum(idf.idf(t) * (1.0 if t in tokens else 0.5 if t in context else 0.0) for t in q_tokens)
-    return got / total
+def lexical(concepts: list[Concept], own: str, context: str, idf: IdfTable) -> float:
+    """IDF-weighted share of the question's words found in the candidate text: a word counts
+    fully, or by the share of its characters its longest found part covers; words found only in
+    the context (section headings, table caption) count half."""
+    total = got = 0.0
+    for head, parts in concepts:
+        weight = idf.idf(head)
+        total += weight
+        credit = 1.0 if head in own else 0.5 if head in context else 0.0
+        for part in parts:
+            share = len(part) / len(head)
+            credit = max(credit, share if part in own else share / 2 if part in context else 0.0)
+        got += weight * credit
+    return got / total if total > 0 else 0.0
 
 
-def type_fit(candidate: Candidate, question: QuestionInfo) -> dict[str, float]:
-    """Fit to the question type: ``type`` in [0, 1.3] and the flags it is made of."""
+def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | None = None) -> dict[str, float]:
+    """Fit to the question type: ``type`` in [0, 1.3] and the flags it is made of.
+
+    A named year is matched by the candidate's own years, or — for the year before the plan
+    period — by any sentence of the plan's review of where things stand (基础/现状 …)."""
     text = candidate.quote
     flags: dict[str, float] = {"numeric": 0.0, "year_miss": 0.0}
     fits: list[float] = []
@@ -118,13 +176,25 @@ def type_fit(candidate: Candidate, question: QuestionInfo) -> dict[str, float]:
             numeric = 0.6
         cue = _TARGET_CUE if question.wants == "target" else _BASELINE_CUE if question.wants == "baseline" else None
         fit = numeric + (0.3 if numeric and cue and (candidate.indicator is not None or cue.search(text)) else 0.0)
+        if question.wants == "baseline" and candidate.indicator is None and _PLAN_CUE.search(text):
+            fit = numeric
         flags["numeric"] = numeric
         fits.append(fit)
+    base_year = document.years[0] - 1 if document is not None and document.years else None
     if question.years:
-        if set(question.years) & candidate_years(candidate):
+        in_review = base_year in question.years and any(_REVIEW.search(p) for p in candidate.section_path)
+        if set(question.years) & candidate_years(candidate) or in_review:
             fits.append(1.0)
         else:
             flags["year_miss"] = 1.0
+        if question.wants and document is not None and document.years and question.quantity:
+            start, end = document.years  # a year inside the period is a target, before it a baseline
+            role = [start <= y <= end if question.wants == "target" else y < start for y in question.years]
+            fits.append(1.0 if any(role) else 0.3)
+    elif question.quantity and question.wants == "target" and document is not None and document.years:
+        end_year = document.years[1]  # "目标" without a year: the plan's end-of-period target
+        row_target = candidate.indicator is not None and candidate.indicator.target_year == end_year
+        fits.append(1.0 if row_target or (candidate.indicator is None and end_year in candidate_years(candidate)) else 0.5)
     if "list" in question.types:
         fits.append(min(len(_ENUM.findall(text)) / 3.0, 1.0))
     if "how" in question.types:
@@ -133,6 +203,8 @@ def type_fit(candidate: Candidate, question: QuestionInfo) -> dict[str, float]:
         fits.append(1.0 if _DATE.search(text) else 0.0)
     if "entity" in question.types:
         fits.append(1.0 if _ORG.search(text) else 0.0)
+    flags["date"] = 1.0 if _DATE.search(text) else 0.0
+    flags["docno"] = 1.0 if _DOCNO.search(text) else 0.0
     flags["type"] = sum(fits) / len(fits) if fits else 0.0
     return flags
 
@@ -149,6 +221,38 @@ def metadata_fit(candidate: Candidate, document: Document, question: QuestionInf
         named = period_names(candidate.quote) & question.periods
         fit *= (0.3 if question.plan_period else 0.8) if named else 0.0
     return fit
+
+
+def plan_fit(candidate: Candidate, document: Document, question: QuestionInfo) -> float:
+    """1.0 when the candidate's plan may answer: the named region and period, or for a question
+    across plans any of the named regions (else any of the named periods)."""
+    if not question.cross_plan:
+        return 1.0 if not (question.regions or question.periods) or metadata_fit(candidate, document, question) > 0 else 0.0
+    if question.regions:
+        aliases = {a for r in question.regions for a in region_aliases(r)}
+        return 1.0 if document.region in question.regions or any(a in candidate.quote for a in aliases) else 0.0
+    if question.periods:
+        return 1.0 if document.period in question.periods or period_names(candidate.quote) & question.periods else 0.0
+    return 1.0
+
+
+def eligible(features: dict[str, float], question: QuestionInfo) -> bool:
+    """Whether a candidate can be the answer at all: the named plan, the named year, and the
+    answer's form (a figure, a date, a document number)."""
+    if not features.get("plan", 1.0):
+        return False
+    if question.years and features.get("year_miss"):
+        return False
+    if question.quantity and not features.get("numeric"):
+        return False
+    if "when" in question.types and not features.get("date"):
+        return False
+    return not ("docno" in question.types and not features.get("docno"))
+
+
+def confidence(features: dict[str, float], weights: Weights) -> float:
+    """How well a candidate matches the question, for abstaining: words and meaning only."""
+    return features.get("lex", 0.0) + weights.conf_dense * max(0.0, features.get("dense", 0.0) - weights.conf_floor)
 
 
 def combine(features: dict[str, float], weights: Weights) -> float:

@@ -53,6 +53,12 @@ class QueryMemo:
         return vector.copy()
 
 
+    def clear(self) -> None:
+        """Forget the remembered vectors (for timing)."""
+        with self._lock:
+            self._memo.clear()
+
+
 def memoize_queries(searcher: Any) -> QueryMemo:
     """Make ``searcher`` embed through a ``QueryMemo`` (idempotent); returns the wrapper."""
     embedder = searcher.embedder

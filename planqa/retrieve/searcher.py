@@ -18,7 +18,7 @@ import numpy as np
 from planqa.errors import PlanqaError
 from planqa.index import Index
 from planqa.records import Chunk
-from planqa.retrieve.fusion import reciprocal_rank_fusion
+from planqa.retrieve.fusion import reciprocal_rank_fusion, weighted_sum_fusion
 from planqa.retrieve.query import QueryInfo, analyze_query
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,9 @@ class SearchSettings:
     """Knobs of the default retrieval, chosen by measurement on the gold set (eval/reports/)."""
 
     candidates: int = 50  # per retriever, before fusion
+    fusion: str = "weighted"  # "weighted" (min-max normalised weighted sum) or "rrf"
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float = 0.5
     bm25_weight: float = 1.0
     metadata_boost: float = 0.5  # × the best fused score, for chunks of documents the query names
     dense_on_content: bool = True  # embed the query without the words that only name the document
@@ -114,8 +115,11 @@ class Searcher:
         s = self.settings
         dense = self.dense_ranking(dense_query, n, allowed)
         bm25 = self.bm25_ranking(info.keywords, n, allowed)
-        fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in bm25]], k=s.rrf_k,
-                                       weights=[s.dense_weight, s.bm25_weight])
+        if s.fusion == "weighted":
+            fused = weighted_sum_fusion([dense, bm25], [s.dense_weight, s.bm25_weight])
+        else:
+            fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in bm25]], k=s.rrf_k,
+                                           weights=[s.dense_weight, s.bm25_weight])
         return self._boost(info, [(int(r), score) for r, score in fused])
 
     def _boost(self, info: QueryInfo, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -1,0 +1,179 @@
+"""Calibrate the abstention thresholds on the gold set and measure the answerer.
+
+    python -m planqa.answer.calibrate [--index DIR] [--gold eval/gold.jsonl] [--latency 30] [--json]
+
+1. Answers every gold question with abstention off and records each one's confidence;
+2. picks ``abstain_typed`` / ``abstain_open`` (figure/date questions, the others) as midpoints
+   between observed confidences, maximising abstention recall subject to precision ≥ 0.9
+   (positive class: the question is unanswerable), fewest wrong abstentions on ties;
+3. answers again with those thresholds and reports key-string accuracy (factual questions:
+   every answer key in the answer), citation support, abstention precision/recall, retrieval
+   misses (answerable questions whose evidence document is not among the top hits), and the
+   median latency of ``ask`` vs ``search`` over the first ``--latency`` questions.
+
+Citation support: a sentence of the answer is supported when one of its [n] citations is
+verbatim (``quote == text[start:end]``) and contains the sentence (markers and end punctuation
+stripped); a sentence read from an indicator row counts when its figures appear in the row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from planqa.config import default_index_dir
+
+MARKER = re.compile(r"\[(\d+)\]")
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*(?:[ \t]*\[\d+\])*")
+_TRIM = " \t\u3000。！？!?；;，,：:"
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+
+
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of an answer, each with its [n] markers."""
+    return [s for s in (m.group(0).strip() for m in SENTENCE.finditer(text or "")) if MARKER.sub("", s).strip(_TRIM)]
+
+
+def supported(sentence: str, citations: list[dict[str, Any]], texts: dict[str, str]) -> bool:
+    """Whether one of the sentence's citations is verbatim and backs it (see module docstring)."""
+    core = MARKER.sub("", sentence).strip(_TRIM)
+    for number in MARKER.findall(sentence):
+        if not 0 < int(number) <= len(citations):
+            continue
+        cite = citations[int(number) - 1]
+        text = texts.get(cite["doc_id"], "")
+        quote = cite["quote"]
+        if not quote or text[cite["start"]:cite["end"]] != quote:
+            continue
+        if core in quote:
+            return True
+        if " | " in quote:  # an indicator row read as a sentence: its figures must be in the row
+            figures = set(_FIGURE.findall(_YEAR.sub("", core)))
+            if figures and figures <= set(_FIGURE.findall(quote)):
+                return True
+    return False
+
+
+def choose_thresholds(records: list[dict[str, Any]], min_precision: float = 0.9) -> dict[str, Any]:
+    """Thresholds for typed and open questions: highest abstention recall at the precision floor."""
+    def cuts(typed: bool) -> list[float]:
+        values = sorted({r["confidence"] for r in records if r["typed"] == typed and not r["foreign"]})
+        return [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:])] + ([values[-1] + 1e-6] if values else [])
+
+    unanswerable = sum(1 for r in records if not r["answerable"])
+    best: tuple | None = None
+    for t_typed in cuts(True):
+        for t_open in cuts(False):
+            tp = fp = 0
+            for r in records:
+                if r["foreign"] or r["confidence"] < (t_typed if r["typed"] else t_open):
+                    tp, fp = tp + (not r["answerable"]), fp + r["answerable"]
+            precision = tp / (tp + fp) if tp + fp else 1.0
+            key = (precision >= min_precision, tp, -fp, -(t_typed + t_open))
+            if best is None or key > best[0]:
+                best = (key, t_typed, t_open, precision, tp / unanswerable if unanswerable else None)
+    assert best is not None
+    return {"abstain_typed": round(best[1], 4), "abstain_open": round(best[2], 4),
+            "precision": best[3], "recall": best[4]}
+
+
+def _records(answerer: Any, questions: list[Any]) -> list[dict[str, Any]]:
+    from planqa.answer.question import analyze_question
+    from planqa.retrieve.query import analyze_query
+
+    out = []
+    for q in questions:
+        result = answerer.ask(q.question)
+        info = analyze_question(q.question, analyze_query(q.question, answerer.documents.values()))
+        out.append({"id": q.id, "answerable": q.answerable, "typed": info.typed, "result": result,
+                    "confidence": result["confidence"], "foreign": answerer.foreign_place(q.question) is not None})
+    return out
+
+
+def evaluate(index_dir: Path, gold: Path, latency_n: int = 30, k: int = 8) -> dict[str, Any]:
+    """Calibrate, then measure; returns the report (see module docstring)."""
+    from planqa.answer import Answerer
+    from planqa.evaluate.gold import load_gold
+
+    questions = load_gold(gold)
+    answerer = Answerer.load(index_dir)
+    base = answerer.settings
+    answerer.settings = replace(base, abstain_typed=float("-inf"), abstain_open=float("-inf"))
+    chosen = choose_thresholds(_records(answerer, questions))
+    answerer.settings = replace(base, abstain_typed=chosen["abstain_typed"], abstain_open=chosen["abstain_open"])
+    records = _records(answerer, questions)
+
+    texts = {d: doc.text for d, doc in answerer.documents.items()}
+    by_id = {r["id"]: r for r in records}
+    factual = [q for q in questions if q.type == "factual" and q.answer_keys]
+    key_misses = [q.id for q in factual if by_id[q.id]["result"]["abstained"]
+                  or not all(key in by_id[q.id]["result"]["answer"] for key in q.answer_keys)]
+    sentences = unsupported = 0
+    for r in records:
+        if not r["result"]["abstained"]:
+            for s in answer_sentences(r["result"]["answer"]):
+                sentences += 1
+                unsupported += not supported(s, r["result"]["citations"], texts)
+    tp = sum(1 for r in records if not r["answerable"] and r["result"]["abstained"])
+    fp = [r["id"] for r in records if r["answerable"] and r["result"]["abstained"]]
+    fn = [r["id"] for r in records if not r["answerable"] and not r["result"]["abstained"]]
+    retrieval_misses = []
+    for q in questions:
+        if q.answerable:
+            hits = answerer.searcher.search(q.question, k=k)
+            if not {e.doc_id for e in q.evidence} & {h.doc_id for h in hits}:
+                retrieval_misses.append(q.id)
+    return {
+        "questions": len(questions), "thresholds": chosen,
+        "key_accuracy": 1 - len(key_misses) / len(factual), "key_misses": key_misses,
+        "citation_support": (sentences - unsupported) / sentences if sentences else None, "sentences": sentences,
+        "abstention": {"precision": tp / (tp + len(fp)) if tp + len(fp) else None,
+                       "recall": tp / (tp + len(fn)) if tp + len(fn) else None, "false": fp, "missed": fn},
+        "retrieval_misses_top8": retrieval_misses,
+        "latency": measure_latency(answerer, [q.question for q in questions[:latency_n]], k),
+    }
+
+
+def measure_latency(answerer: Any, questions: list[str], k: int = 8) -> dict[str, float]:
+    """Median milliseconds of ``search`` and of ``ask`` (question vectors not reused)."""
+    memo = answerer.searcher.embedder
+    search_ms, ask_ms = [], []
+    for question in questions:
+        memo.clear()
+        started = time.perf_counter()
+        answerer.searcher.search(question, k=k)
+        search_ms.append((time.perf_counter() - started) * 1000)
+        memo.clear()
+        started = time.perf_counter()
+        answerer.ask(question)
+        ask_ms.append((time.perf_counter() - started) * 1000)
+    search, ask = statistics.median(search_ms), statistics.median(ask_ms)
+    return {"search_ms": round(search, 1), "ask_ms": round(ask, 1), "ratio": round(ask / search, 2), "n": len(questions)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m planqa.answer.calibrate", description=__doc__.split("\n")[0])
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: $PLANQA_INDEX, else index/)")
+    parser.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"))
+    parser.add_argument("--latency", type=int, default=30, help="questions timed (default 30)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    report = evaluate(args.index or default_index_dir(), args.gold, args.latency)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for key, value in report.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
