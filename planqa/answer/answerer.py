@@ -16,7 +16,6 @@ unanswerable) with the index of the five corpus plans: see ``calibrate.py`` for 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +25,15 @@ import numpy as np
 
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
-from planqa.answer.question import QuestionInfo, analyze_question
+from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
 from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
                                    normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
 from planqa.errors import PlanqaError
-from planqa.retrieve.query import analyze_query, region_aliases
+from planqa.retrieve.query import analyze_query
 from planqa.retrieve.searcher import MAX_QUERY_CHARS
 
 log = logging.getLogger(__name__)
-_PLACE_AT_START = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,4}?(?:省|市|区|县))")
 
 
 @dataclass(frozen=True)
@@ -48,6 +46,7 @@ class AnswerSettings:
     dense_top: int = 24  # candidates (pre-ranked without the sentence vector) scored densely
     max_sentences: int = 3
     margin: float = 0.08  # runners-up within this score of the best join the answer
+    heading_match: float = 0.5  # overview questions: a heading naming this share of the question
     cross_ratio: float = 0.6  # a plan joins a cross-plan answer with this share of the best score …
     cross_confidence: float = 0.6  # … and of the best confidence
     abstain_typed: float = 0.7  # confidence needed for figure/date questions
@@ -70,7 +69,7 @@ class Answerer:
         self._idf: IdfTable | None = None
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
-        self._known_places = {a for d in self.documents.values() if d.region for a in _aliases(d.region)}
+        self._known_places = known_places(d.region for d in self.documents.values() if d.region)
         memoize_queries(searcher)  # the search and the sentence scoring share one question vector
 
     @classmethod
@@ -88,11 +87,8 @@ class Answerer:
             raise PlanqaError("the question is empty")
         info = analyze_question(text, analyze_query(text, self.documents.values()))
         s = self.settings
-        if info.cross_plan:
-            hits = self.searcher.search(text, k=s.cross_k, group_by_doc=True, per_doc=s.per_doc)
-        else:
-            hits = self.searcher.search(text, k=s.k)
-        pool = [i for i in self.rank(text, info, hits) if eligible(i.features, info)]
+        hits, query_vector = self._search_with_vector(text, info)
+        pool = [i for i in self.rank(text, info, hits, query_vector) if eligible(i.features, info)]
         best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
         foreign = self.foreign_place(text)
         log.info("question %r: types %s, confidence %.3f%s", text, sorted(info.types), best,
@@ -109,13 +105,34 @@ class Answerer:
                 groups.append({"region": doc.region, "doc_id": doc.doc_id, "title": doc.title,
                                "citations": [composer.citations[-1]["n"]]})
         else:
-            chosen = pick_sentences(pool, s.max_sentences, s.margin)
+            chosen = self._section_leads(text, info, pool[0]) if pool else []
+            chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
             composer.add(chosen)
         result = self._result(text, composer.text, False, best, composer.citations,
                               self._passages(hits, chosen, "引用"))
         if groups:
             result["groups"] = groups
         return result
+
+    def retrieve(self, question: str) -> list[Any]:
+        """The hits ``ask`` answers from (grouped by plan for a cross-plan question)."""
+        text = (question or "").strip()[:MAX_QUERY_CHARS]
+        if not text:
+            raise PlanqaError("the question is empty")
+        return self._search(text, analyze_question(text, analyze_query(text, self.documents.values())))
+
+    def _search_with_vector(self, text: str, info: QuestionInfo) -> tuple[list[Any], np.ndarray | None]:
+        """The hits and the question vector the search embedded (None for a keyword-only search)."""
+        memo = memoize_queries(self.searcher)
+        memo.last()  # forget any earlier question's vector
+        hits = self._search(text, info)
+        return hits, memo.last()
+
+    def _search(self, text: str, info: QuestionInfo) -> list[Any]:
+        s = self.settings
+        if info.cross_plan:
+            return self.searcher.search(text, k=s.cross_k, group_by_doc=True, per_doc=s.per_doc)
+        return self.searcher.search(text, k=s.k)
 
     def warm(self) -> int:
         """Embed (or load from the cache) every candidate of the index; returns how many."""
@@ -125,7 +142,7 @@ class Answerer:
 
     # ------------------------------------------------------------------ scoring
 
-    def rank(self, text: str, info: QuestionInfo, hits: list[Any]) -> list[Scored]:
+    def rank(self, text: str, info: QuestionInfo, hits: list[Any], query_vector: np.ndarray | None = None) -> list[Scored]:
         """Candidates of the hits, best first (dense scores for the ``dense_top`` leaders)."""
         s = self.settings
         items = self._candidates(info, hits)
@@ -133,7 +150,8 @@ class Answerer:
             return []
         idf = self._idf_table()
         concepts = question_concepts(info, self.index.tokenizer.tokenize(text))
-        query_vector = self.searcher.embedder.encode_queries([text])[0]
+        if query_vector is None:
+            query_vector = memoize_queries(self.searcher).encode_queries([text])[0]
         chunk_vectors = self._chunk_matrix()
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         for item in items:
@@ -172,6 +190,21 @@ class Answerer:
                     if c.kind == "row" and c.key not in seen:
                         seen[c.key] = Scored(c, {})
         return list(seen.values())
+
+    def _section_leads(self, text: str, info: QuestionInfo, best: Scored) -> list[Scored]:
+        """For an overview question (how/what/which, no figure): the leading sentences of the
+        section whose heading names the question's subject, if the best candidate lies in one."""
+        if info.typed or not info.types & {"how", "list", "what"}:
+            return []
+        concepts = question_concepts(info, self.index.tokenizer.tokenize(text))
+        path = best.candidate.section_path
+        for depth in range(len(path), 0, -1):
+            if lexical(concepts, normalize(path[depth - 1]), "", self._idf_table()) >= self.settings.heading_match:
+                leads = [c for c in self.table.of_document(best.candidate.doc_id)
+                         if c.section_path[:depth] == path[:depth] and c.position == 0 and c.kind == "sentence"]
+                return [Scored(c, best.features, best.score) for c in leads[: self.settings.max_sentences]] \
+                    if len(leads) > 1 else []
+        return []
 
     def _per_plan(self, ranked: list[Scored], info: QuestionInfo) -> list[Scored]:
         """The best candidate of each plan that comes close enough to the overall best."""
@@ -217,13 +250,8 @@ class Answerer:
             return self._vectors
 
     def foreign_place(self, text: str) -> str | None:
-        """A place at the start of a question about a plan (规划/方案) that no indexed plan covers."""
-        match = _PLACE_AT_START.match(text)
-        if not match or not re.search(r"(规划|方案)", text):
-            return None
-        place = match.group(1)
-        stem = re.sub(r"(省|市|区|县)$", "", place)
-        return None if place in self._known_places or stem in self._known_places else place
+        """The place a question asks about when no indexed plan covers it (see ``foreign_place``)."""
+        return foreign_place(text, self._known_places)
 
     def _passages(self, hits: list[Any], chosen: list[Scored], label: str) -> list[dict[str, Any]]:
         used = {(i.candidate.doc_id, i.candidate.start) for i in chosen}
@@ -242,11 +270,3 @@ class Answerer:
                 citations: list[dict[str, Any]], passages: list[dict[str, Any]]) -> dict[str, Any]:
         return {"question": question, "answer": answer, "abstained": abstained, "mode": "extractive",
                 "confidence": round(float(confidence), 4), "citations": citations, "passages": passages}
-
-
-def _aliases(region: str) -> set[str]:
-    """Every name of a region and of the places it lies in (茂名市茂南区 → 茂名市, 茂名, 茂南区, 茂南 …)."""
-    names = set(region_aliases(region))
-    for part in re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县)", region):
-        names |= region_aliases(part)
-    return names

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planqa.retrieve.query import QueryInfo
+from typing import Iterable
+
+from planqa.retrieve.query import QueryInfo, region_aliases
 
 # Strong quantity cues: the answer is a number (with a unit).
 _QUANTITY = re.compile(
@@ -29,6 +31,7 @@ _TARGET = re.compile(r"(目标|要达到|达到|力争|到20\d\d年|将|计划|�
 _BASELINE = re.compile(r"(实际|现有|拥有|有多少|是多少家|完成|回顾|期间.{0,8}(?:新增|增加|增长)|从.{0,8}增加到)")
 _DIFFERENT = re.compile(r"(不同|区别|差异|变化)")
 _PERIOD_WORDS = re.compile(r"(十二五|十三五|十四五|十五五)")
+_PLACE_AT_START = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,4}?(?:省|市|区|县))")
 
 
 @dataclass
@@ -107,3 +110,24 @@ def analyze_question(text: str, query: QueryInfo) -> QuestionInfo:
 def period_names(text: str) -> set[str]:
     """The five-year periods a passage names (十三五 …)."""
     return set(_PERIOD_WORDS.findall(text))
+
+
+def known_places(regions: Iterable[str]) -> set[str]:
+    """Every name of the regions and of the places they lie in (茂名市茂南区 → 茂名市, 茂名, 茂南区, 茂南 …)."""
+    names: set[str] = set()
+    for region in regions:
+        names |= region_aliases(region)
+        for part in re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县)", region):
+            names |= region_aliases(part)
+    return names
+
+
+def foreign_place(text: str, known: set[str]) -> str | None:
+    """The place a question about a plan (规划/方案) starts with, when it is none of ``known``
+    ("鹤山市科技创新规划的重点任务有哪些？" → 鹤山市); else None."""
+    match = _PLACE_AT_START.match(text.strip())
+    if not match or not re.search(r"(规划|方案)", text):
+        return None
+    place = match.group(1)
+    stem = re.sub(r"(省|市|区|县)$", "", place)
+    return None if place in known or stem in known else place

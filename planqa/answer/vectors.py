@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 class QueryMemo:
     """An embedder wrapper that remembers recent single-query vectors.
 
-    The answerer computes sentence similarities with the vector the search already made, so a
-    question is embedded once per ``ask``. Everything else is passed through.
+    The answerer computes sentence similarities with the vector the search already made (of
+    whatever text the searcher chose to embed, see ``last``), so a question is embedded once per
+    ``ask``. Everything else is passed through.
     """
 
     def __init__(self, inner: Any, size: int = 64):
@@ -32,6 +33,13 @@ class QueryMemo:
         self._size = size
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def last(self) -> np.ndarray | None:
+        """The vector of the last single query embedded in this thread, then forgotten."""
+        vector = getattr(self._local, "last", None)
+        self._local.last = None
+        return vector
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -44,12 +52,13 @@ class QueryMemo:
             vector = self._memo.get(texts[0])
             if vector is not None:
                 self._memo.move_to_end(texts[0])
-                return vector.copy()
-        vector = self.inner.encode_queries(texts, *args, **kwargs)
-        with self._lock:
-            self._memo[texts[0]] = vector
-            while len(self._memo) > self._size:
-                self._memo.popitem(last=False)
+        if vector is None:
+            vector = self.inner.encode_queries(texts, *args, **kwargs)
+            with self._lock:
+                self._memo[texts[0]] = vector
+                while len(self._memo) > self._size:
+                    self._memo.popitem(last=False)
+        self._local.last = vector[0]
         return vector.copy()
 
 

@@ -23,6 +23,15 @@ DOC_WORDS = re.compile(r"(科技创新发展规划|科技创新规划|实施方�
 CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|哪些(?:规划|城市|地区|地方)|对比|比较|分别|异同|共同)")
 
 
+def names_plan_period(text: str, period: str, aliases: Iterable[str]) -> bool:
+    """Whether ``period`` names a plan ("台山十三五…", "十四五规划") rather than a time in which
+    something happened ("“十三五”期间开平高新技术企业增加了…", answered by the 十四五 plan's review)."""
+    quoted = rf"[“\"]?{period}[”\"]?"
+    if re.search(quoted + r"(科技创新|科技)?(规划|方案)", text):
+        return True
+    return any(re.search(re.escape(alias) + r"(市|区|县)?" + quoted, text) for alias in aliases)
+
+
 def region_aliases(region: str) -> set[str]:
     """Names a user may use for a region: 茂名市茂南区 → {茂名市茂南区, 茂南区, 茂南}."""
     aliases = {region}
@@ -45,11 +54,14 @@ class QueryInfo:
     regions: set[str] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)
     cross_plan: bool = False
+    mentions: set[str] = field(default_factory=set)  # the region names as the query wrote them
 
-    def matches(self, document: Document) -> bool:
-        """Whether a document fits every region/period the query names (vacuously True)."""
+    def matches(self, document: Document, passage: str = "") -> bool:
+        """Whether a passage fits every region/period the query names: its document is of that
+        region, or (a city's plan speaking of its counties) the passage names the region itself."""
         if self.regions and document.region not in self.regions:
-            return False
+            if self.periods or not any(m in passage for m in self.mentions):
+                return False
         if self.periods and document.period not in self.periods:
             return False
         return bool(self.regions or self.periods)
@@ -66,14 +78,16 @@ def analyze_query(query: str, documents: Iterable[Document]) -> QueryInfo:
                 alias_to_region.setdefault(alias, document.region)
     # longest aliases first so 茂名市茂南区 wins over 茂名市
     remaining = text
+    mentions: set[str] = set()
     for alias in sorted(alias_to_region, key=len, reverse=True):
         if alias in remaining:
             regions.add(alias_to_region[alias])
+            mentions.add(alias)
             remaining = remaining.replace(alias, " ")
-    periods = {name for name in PERIOD_NAMES if name in text}
+    periods = {name for name in PERIOD_NAMES if names_plan_period(text, name, alias_to_region)}
     content = DOC_WORDS.sub(" ", remaining)
     content = re.sub(r"\s+", " ", content).strip(" ，,的") or text
     keywords = QUESTION_PHRASES.sub(" ", content)
     keywords = re.sub(r"[？?！!。，,；;：:\s]+", " ", keywords).strip() or content
     return QueryInfo(text, keywords, content, regions, periods,
-                     bool(CROSS_PLAN.search(text)) or len(regions) > 1)
+                     bool(CROSS_PLAN.search(text)) or len(regions) > 1, mentions)

@@ -35,7 +35,7 @@ class SearchSettings:
     rrf_k: int = 60
     dense_weight: float = 0.5
     bm25_weight: float = 1.0
-    metadata_boost: float = 0.5  # × the best fused score, for chunks of documents the query names
+    metadata_boost: float = 1.0  # × the best fused score, for chunks of documents the query names
     dense_on_content: bool = True  # embed the query without the words that only name the document
 
 
@@ -128,7 +128,8 @@ class Searcher:
             return ranked
         bonus = self.settings.metadata_boost * ranked[0][1]
         docs = self.index.documents
-        boosted = [(row, score + (bonus if info.matches(docs[self.index.chunks[row].doc_id]) else 0.0))
+        chunks = self.index.chunks
+        boosted = [(row, score + (bonus if info.matches(docs[chunks[row].doc_id], chunks[row].text) else 0.0))
                    for row, score in ranked]
         return sorted(boosted, key=lambda pair: -pair[1])
 

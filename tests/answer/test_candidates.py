@@ -1,0 +1,53 @@
+"""Answer candidates from the real plans: sentences and table rows, spans always verbatim."""
+
+from __future__ import annotations
+
+from planqa.answer.candidates import CandidateTable, document_candidates, render_indicator
+from planqa.ingest.tables import indicator_sentence
+
+
+def test_every_candidate_is_verbatim_and_no_heading(corpus_docs):
+    for doc in corpus_docs.values():
+        headings = {s.start for s in doc.sections}
+        candidates = document_candidates(doc)
+        assert len(candidates) > 50
+        for c in candidates:
+            assert c.quote == doc.text[c.start:c.end]
+            assert c.quote == c.quote.strip() and "\n" not in c.quote
+            assert c.start not in headings
+        starts = [c.start for c in candidates]
+        assert starts == sorted(starts)
+
+
+def test_table_rows_are_candidates_shown_as_indicator_sentences(corpus_docs):
+    doc = corpus_docs["taishan-14fyp"]
+    rows = [c for c in document_candidates(doc) if c.kind == "row"]
+    assert len(rows) == len(doc.tables[0].rows) == 10
+    row = next(c for c in rows if "国家高新技术企业" in c.quote)
+    assert row.quote == "3 | 国家高新技术企业 | 家 | 148 | 200 | 新增52家"
+    assert row.indicator is not None
+    assert row.display() == indicator_sentence(row.indicator) == "国家高新技术企业：2020年148家，2025年目标200家，新增52家（预期性）"
+    assert "主要指标" in row.context and "2025年" in row.context  # caption and header, for matching
+    # table headers and captions are not candidates
+    table = doc.tables[0]
+    assert not any(table.start <= c.start < table.header_end for c in document_candidates(doc))
+
+
+def test_intermediate_year_column_is_shown_when_asked(corpus_docs):
+    doc = corpus_docs["kaiping-14fyp"]
+    record = next(r for r in doc.indicators if r.indicator == "高新技术企业数量")
+    assert "190" not in render_indicator(record, [])
+    assert render_indicator(record, [2023]).endswith("；2023年目标值190家")
+    old = next(r for r in corpus_docs["taishan-13fyp"].indicators if r.values.get("2013年") == "1.25")
+    assert "2013年1.25" in render_indicator(old, [2013])
+
+
+def test_sentences_keep_their_section_and_position(corpus_docs):
+    doc = corpus_docs["taishan-14fyp"]
+    candidates = document_candidates(doc)
+    first = next(c for c in candidates if c.quote.startswith("“十三五”规划实施以来"))
+    assert first.section_path[-1] == "1.科技创新实力进一步增强" and first.position == 0
+    table = CandidateTable({doc.doc_id: doc})
+    inside = table.within(doc.doc_id, first.start, first.end + 1)
+    assert inside and inside[0].start == first.start
+    assert table.within(doc.doc_id, 0, 0) == []
