@@ -22,6 +22,18 @@ def percentile_ms(seconds: list[float], q: float) -> float:
     return round(float(np.percentile(np.asarray(seconds) * 1000.0, q)), 2) if seconds else float("nan")
 
 
+def stats(times: list[list[float]], embed: list[list[float]] | None = None) -> dict[str, Any]:
+    """p50/p95 over every run, and over each query's best run (less sensitive to machine load)."""
+    every = [t for runs in times for t in runs]
+    best = [min(runs) for runs in times if runs]
+    out = {"p50": percentile_ms(every, 50), "p95": percentile_ms(every, 95),
+           "best_p50": percentile_ms(best, 50), "best_p95": percentile_ms(best, 95)}
+    if embed is not None:
+        out["search_over_embed_p50"] = ratio(out["p50"], stats(embed)["p50"])
+        out["best_search_over_embed_p50"] = ratio(out["best_p50"], stats(embed)["best_p50"])
+    return out
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far, in MiB (C allocations included)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

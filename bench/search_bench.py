@@ -2,9 +2,10 @@
 
 For each side: index build time for the corpus (cold: empty embedding cache; warm: cache
 filled), single-query latency p50/p95 over the gold questions, the time to embed the query
-alone (p50) and "search p50 / embed-query p50", and peak RSS. Every measurement runs in its
-own subprocess (separate peak memory, nothing shared). Figures are also given as ratios
-planqa / baseline, since absolute times on these machines are noisy.
+alone and "search p50 / embed-query p50", load time and peak RSS. Builds and the memory
+measurement run each side alone in a fresh subprocess; latency runs both sides in one
+process, interleaved in a shuffled order, so both see the same machine load. Figures are
+also given as ratios planqa / baseline, since absolute times on these machines are noisy.
 
     python bench/search_bench.py [--index DIR] [--skip-cold] [--queries N]
 """
@@ -31,9 +32,9 @@ from bench.common import (  # noqa: E402
     environment,
     markdown_table,
     peak_rss_mb,
-    percentile_ms,
     ratio,
     run_worker,
+    stats as _stats,
     write_report,
 )
 
@@ -70,53 +71,48 @@ def _searcher(system: str, index: str, k: int, threads: int | None):
 
 
 def work_latency(task: dict[str, Any]) -> dict[str, Any]:
-    """Load a side, warm it up, then time embed-only and search for every query."""
+    """Load both sides in this process, warm them up, then time embed-only and search for every
+    query, both sides interleaved in a shuffled order (both see the same machine load)."""
+    import random
+
+    queries, modes, systems = task["queries"], task["modes"], task["systems"]
+    sides = {system: _searcher(system, task["index"], task["k"], task.get("threads")) for system in systems}
+    for embedder, search in sides.values():
+        for query in queries[: task["warmup"]]:
+            embedder.encode_queries([query])
+            for mode in modes:
+                search(query, mode)
+    n = len(queries)
+    # times[system][step][query] = one duration per repeat; step None = embed the query alone
+    times = {system: {step: [[] for _ in range(n)] for step in [None, *modes]} for system in systems}
+    shuffle = random.Random(0).shuffle
+    for _ in range(task["repeat"]):
+        for i, query in enumerate(queries):
+            steps = [(system, step) for system in systems for step in [None, *modes]]
+            shuffle(steps)
+            for system, step in steps:
+                embedder, search = sides[system]
+                tick = time.perf_counter()
+                if step is None:
+                    embedder.encode_queries([query])
+                elif not search(query, step):
+                    logging.warning("%s/%s: no hit for %r", system, step, query)
+                times[system][step][i].append(time.perf_counter() - tick)
+    return {system: {"queries": n, "repeat": task["repeat"], "embed_query_ms": _stats(t[None]),
+                     "search_ms": {mode: _stats(t[mode], t[None]) for mode in modes}}
+            for system, t in times.items()}
+
+
+def work_memory(task: dict[str, Any]) -> dict[str, Any]:
+    """One side alone: load it, run the queries in every mode, report load time and peak RSS."""
     started = time.perf_counter()
     embedder, search = _searcher(task["system"], task["index"], task["k"], task.get("threads"))
     load_seconds = time.perf_counter() - started
-    queries, modes = task["queries"], task["modes"]
-    for query in queries[: task["warmup"]]:
+    for query in task["queries"]:
         embedder.encode_queries([query])
-        for mode in modes:
+        for mode in task["modes"]:
             search(query, mode)
-    n = len(queries)
-    embed: list[list[float]] = [[] for _ in range(n)]  # per query, one time per repeat
-    searches: dict[str, list[list[float]]] = {mode: [[] for _ in range(n)] for mode in modes}
-    for repeat in range(task["repeat"]):
-        for i, query in enumerate(queries):
-            steps: list[str | None] = [None, *modes]  # None = embed the query alone
-            if (i + repeat) % 2:
-                steps.reverse()  # alternate the order so neither step always runs first
-            for mode in steps:
-                tick = time.perf_counter()
-                if mode is None:
-                    embedder.encode_queries([query])
-                    embed[i].append(time.perf_counter() - tick)
-                else:
-                    hits = search(query, mode)
-                    searches[mode][i].append(time.perf_counter() - tick)
-                    if not hits:
-                        logging.warning("%s/%s: no hit for %r", task["system"], mode, query)
-    return {
-        "load_seconds": round(load_seconds, 3),
-        "queries": n,
-        "repeat": task["repeat"],
-        "embed_query_ms": _stats(embed),
-        "search_ms": {mode: _stats(times, embed) for mode, times in searches.items()},
-        "peak_rss_mb": peak_rss_mb(),
-    }
-
-
-def _stats(times: list[list[float]], embed: list[list[float]] | None = None) -> dict[str, Any]:
-    """p50/p95 over every run, and over each query's best run (less sensitive to machine load)."""
-    every = [t for runs in times for t in runs]
-    best = [min(runs) for runs in times if runs]
-    out = {"p50": percentile_ms(every, 50), "p95": percentile_ms(every, 95),
-           "best_p50": percentile_ms(best, 50), "best_p95": percentile_ms(best, 95)}
-    if embed is not None:
-        out["search_over_embed_p50"] = ratio(out["p50"], _stats(embed)["p50"])
-        out["best_search_over_embed_p50"] = ratio(out["best_p50"], _stats(embed)["best_p50"])
-    return out
+    return {"load_seconds": round(load_seconds, 3), "peak_rss_mb": peak_rss_mb()}
 
 
 def _cache_count(folder: Path) -> int:
@@ -157,7 +153,7 @@ def work_prepare(task: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": round(time.perf_counter() - started, 2), "chunks": len(retriever.chunks)}
 
 
-WORKERS = {"latency": work_latency, "build": work_build, "prepare": work_prepare}
+WORKERS = {"latency": work_latency, "memory": work_memory, "build": work_build, "prepare": work_prepare}
 
 
 # ---------------------------------------------------------------------- orchestration
@@ -194,12 +190,16 @@ def measure_latency(args: argparse.Namespace, scratch: Path, queries: list[str])
     logging.info("baseline: preparing its index in %s/baseline", args.index)
     prepared = run_worker(SCRIPT, {"task": "prepare", "index": str(args.index)}, scratch)
     results: dict[str, Any] = {"baseline_prepare": prepared}
+    common = {"index": str(args.index), "k": args.k, "modes": args.modes, "threads": args.threads}
     for system in SYSTEMS:
-        logging.info("%s: latency over %d queries", system, len(queries))
-        results[system] = run_worker(SCRIPT, {"task": "latency", "system": system, "index": str(args.index),
-                                              "queries": queries, "k": args.k, "modes": args.modes,
-                                              "warmup": args.warmup, "repeat": args.repeat,
-                                              "threads": args.threads}, scratch)
+        logging.info("%s: load time and peak memory (%d queries)", system, min(len(queries), args.memory_queries))
+        results[system] = run_worker(SCRIPT, {"task": "memory", "system": system,
+                                              "queries": queries[: args.memory_queries], **common}, scratch)
+    logging.info("latency over %d queries × %d, both sides interleaved", len(queries), args.repeat)
+    paired = run_worker(SCRIPT, {"task": "latency", "systems": list(SYSTEMS), "queries": queries,
+                                 "warmup": args.warmup, "repeat": args.repeat, **common}, scratch)
+    for system in SYSTEMS:
+        results[system].update(paired[system])
     return results
 
 
@@ -214,7 +214,8 @@ def summarise(builds: dict[str, Any], latency: dict[str, Any], modes: list[str])
     p, b = latency["planqa"], latency["baseline"]
     out: dict[str, Any] = {"peak_rss_search": ratio(p["peak_rss_mb"], b["peak_rss_mb"]),
                            "embed_query_p50": ratio(p["embed_query_ms"]["p50"], b["embed_query_ms"]["p50"]),
-                           "embed_query_best_p50": ratio(p["embed_query_ms"]["best_p50"], b["embed_query_ms"]["best_p50"])}
+                           "embed_query_best_p50": ratio(p["embed_query_ms"]["best_p50"],
+                                                         b["embed_query_ms"]["best_p50"])}
     for mode in modes:
         for q in ("p50", "p95", "best_p50", "best_p95"):
             out[f"search_{mode}_{q}"] = ratio(p["search_ms"][mode][q], b["search_ms"][mode][q])
@@ -235,8 +236,9 @@ def to_markdown(data: dict[str, Any]) -> str:
              f"{env['cpus']} CPUs, load average at start {env['load_average_at_start']}, "
              f"commit {env['git_commit']}{' (dirty)' if env['git_dirty'] else ''}.", "",
              f"## Query latency (ms; one query at a time, every question run {s['repeat']}×)", "",
-             "*all runs*: percentiles over every run; *best*: over each question's fastest run "
-             "(less sensitive to other jobs on the machine).", ""]
+             "Both sides in one process, steps shuffled per question. *all runs*: percentiles over every "
+             "run; *best*: over each question's fastest run (less sensitive to other jobs on the machine). "
+             f"Peak RSS and load time: each side alone in its own process ({s['memory_queries']} questions).", ""]
     rows = []
     for system in SYSTEMS:
         r = lat[system]
@@ -273,6 +275,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=5, help="queries run before timing")
     parser.add_argument("--repeat", type=int, default=3, help="runs of every question (default 3)")
+    parser.add_argument("--memory-queries", type=int, default=20,
+                        help="questions each side runs alone for load time and peak memory (default 20)")
     parser.add_argument("--threads", type=int, default=None,
                         help="embedding engine threads for both sides (default: the library default)")
     parser.add_argument("--name", default=REPORT_NAME, help="report file name, without extension")
@@ -311,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     data = {"environment": env,
             "settings": {"index": str(args.index), "corpus": str(args.corpus), "queries": len(queries), "k": args.k,
                          "warmup": args.warmup, "repeat": args.repeat, "threads": args.threads, "modes": args.modes,
+                         "memory_queries": min(args.memory_queries, len(queries)),
                          "skip_cold": args.skip_cold},
             "latency": latency, "builds": builds, "ratios": summarise(builds, latency, args.modes)}
     markdown = to_markdown(data)

@@ -2,15 +2,27 @@
 
 ``Answerer.ask(question)`` searches (hybrid, top ``k`` chunks), splits the hits into candidate
 sentences and table rows (plus the indicator rows of the plans found, for figure questions),
-scores them (``planqa.answer.scoring``) and answers with the best 1–3 sentences, each cited.
-Cross-plan questions (各地/哪些规划/对比/分别, or several regions or periods named) are answered
-per plan: the best sentence of every plan that addresses the question, grouped by region.
+scores them (``planqa.answer.scoring``) and answers with the best 1–3 sentences of one section,
+each cited [n]; an overview question whose subject names a section gets that section's leading
+sentences. Cross-plan questions (各地/哪些规划/对比/分别, or several regions or periods named)
+are answered per plan: the best sentence of every plan that addresses it, grouped by region.
 
-Abstention: when the best candidate scores below ``AnswerSettings.abstain_below`` — or the
-question asks about the plan of a place that no indexed plan covers ("鹤山市科技创新规划…") —
-the answer is "未在已收录的规划文件中找到答案" and the closest passages are listed as 可能相关.
-Calibrated by ``python -m planqa.answer.calibrate`` on eval/gold.jsonl (196 questions, 20
-unanswerable) with the index of the five corpus plans: see ``calibrate.py`` for the figures.
+Abstention. A candidate is eligible when it is from the plan the question names, states the
+year it names, and has the answer's form (a figure for 多少/比重/目标…, a date for 何时, a
+document number for 文号). The confidence is the best eligible candidate's word match plus its
+meaning match (``scoring.confidence``). Below ``abstain_typed`` (figure/date/number questions)
+or ``abstain_open`` (the others) — or when the question asks about the plan of a place no
+indexed plan covers ("鹤山市科技创新规划…") — the answer is "未在已收录的规划文件中找到答案"
+and the closest passages are listed as 可能相关.
+
+Calibration (``python -m planqa.answer.calibrate --index index``; eval/gold.jsonl, 196 questions
+of which 20 unanswerable, five off-topic probes; index v-20261122T115630 of the five corpus
+plans): abstain_typed = 0.727, abstain_open = 0.25 (midpoints of the ranges that keep
+precision ≥ 0.9 at the highest recall). Measured with them on the gold set: abstention
+precision 1.00 (no answerable question abstains), recall 0.85 (17/20; answered anyway: q183
+量子信息, q184 光刻机, q191 高价值发明专利); key-string accuracy on factual questions 0.985
+(66/67); citation support 100 % (252 sentences). Both thresholds sit in narrow gaps (typed:
+unanswerable ≤ 0.70, answerable ≥ 0.75), so recalibrate after changing retrieval or scoring.
 """
 
 from __future__ import annotations
@@ -43,14 +55,14 @@ class AnswerSettings:
     k: int = 8  # hits whose sentences are candidates
     cross_k: int = 20  # hits for a cross-plan question (grouped by plan)
     per_doc: int = 4  # at most this many hits per plan for a cross-plan question
-    dense_top: int = 24  # candidates (pre-ranked without the sentence vector) scored densely
+    dense_top: int = 12  # candidates (pre-ranked without the sentence vector) scored densely; ×3 across plans
     max_sentences: int = 3
     margin: float = 0.08  # runners-up within this score of the best join the answer
     heading_match: float = 0.5  # overview questions: a heading naming this share of the question
     cross_ratio: float = 0.6  # a plan joins a cross-plan answer with this share of the best score …
     cross_confidence: float = 0.6  # … and of the best confidence
-    abstain_typed: float = 0.7  # confidence needed for figure/date questions
-    abstain_open: float = 0.2  # … and for the others
+    abstain_typed: float = 0.727  # confidence needed for figure/date/document-number questions
+    abstain_open: float = 0.25  # … and for the others (both calibrated, see the module docstring)
     passages: int = 3  # closest passages listed when abstaining
     weights: Weights = field(default_factory=Weights)
 
@@ -167,7 +179,7 @@ class Answerer:
             }
             item.score = combine(item.features, s.weights)
         items.sort(key=lambda i: -i.score)
-        leaders = items[: s.dense_top]
+        leaders = items[: s.dense_top * (3 if info.cross_plan else 1)]
         vectors = self._sentence_vectors().get([i.candidate.display() for i in leaders])
         for item, similarity in zip(leaders, vectors @ query_vector):
             item.features["dense"] = float(similarity)
@@ -192,9 +204,9 @@ class Answerer:
         return list(seen.values())
 
     def _section_leads(self, text: str, info: QuestionInfo, best: Scored) -> list[Scored]:
-        """For an overview question (how/what/which, no figure): the leading sentences of the
+        """For an overview question (how/what, no figure): the leading sentences of the
         section whose heading names the question's subject, if the best candidate lies in one."""
-        if info.typed or not info.types & {"how", "list", "what"}:
+        if info.typed or not info.types & {"how", "what"}:
             return []
         concepts = question_concepts(info, self.index.tokenizer.tokenize(text))
         path = best.candidate.section_path
@@ -254,12 +266,26 @@ class Answerer:
         return foreign_place(text, self._known_places)
 
     def _passages(self, hits: list[Any], chosen: list[Scored], label: str) -> list[dict[str, Any]]:
-        used = {(i.candidate.doc_id, i.candidate.start) for i in chosen}
-        out = []
-        for hit in hits:
-            if any(d == hit.doc_id and hit.start <= start < hit.end for d, start in used):
-                out.append(hit.to_dict() | {"label": label})
+        """The retrieved chunks the answer cites from (for a sentence from outside the hits, the
+        chunk that holds it)."""
+        out: list[dict[str, Any]] = []
+        for item in chosen:
+            c = item.candidate
+            hit = next((h.to_dict() for h in hits if h.doc_id == c.doc_id and h.start <= c.start < h.end), None)
+            hit = hit or self._chunk_dict(c)
+            if hit is not None and not any(p["chunk_id"] == hit["chunk_id"] for p in out):
+                out.append(hit | {"label": label})
         return out
+
+    def _chunk_dict(self, c: Candidate) -> dict[str, Any] | None:
+        for chunk in self.index.chunks:
+            if chunk.doc_id == c.doc_id and chunk.start <= c.start < chunk.end:
+                doc = self.documents[c.doc_id]
+                return {"rank": 0, "score": 0.0, "doc_id": c.doc_id, "title": doc.title,
+                        "section": " > ".join(chunk.section_path), "text": chunk.text, "start": chunk.start,
+                        "end": chunk.end, "chunk_id": chunk.id, "region": doc.region, "period": doc.period,
+                        "section_path": list(chunk.section_path)}
+        return None
 
     def _abstain(self, text: str, hits: list[Any], best: float) -> dict[str, Any]:
         passages = [hit.to_dict() | {"label": "可能相关"} for hit in hits[: self.settings.passages]]

@@ -2,7 +2,9 @@
 
     python -m planqa.answer.calibrate [--index DIR] [--gold eval/gold.jsonl] [--latency 30] [--json]
 
-1. Answers every gold question with abstention off and records each one's confidence;
+1. Answers every gold question with abstention off and records each one's confidence, plus a
+   few questions from outside the plans' domain (``OFF_TOPIC``: weather, recipes …), which
+   count as unanswerable for the choice of thresholds only;
 2. picks ``abstain_typed`` / ``abstain_open`` (figure/date questions, the others) as midpoints
    between observed confidences, maximising abstention recall subject to precision ≥ 0.9
    (positive class: the question is unanswerable), fewest wrong abstentions on ties;
@@ -30,6 +32,7 @@ from typing import Any
 
 from planqa.config import default_index_dir
 
+OFF_TOPIC = ("今天天气怎么样？", "如何做红烧肉？", "Python 怎么安装？", "世界杯冠军是哪个国家？", "怎么办理护照？")
 MARKER = re.compile(r"\[(\d+)\]")
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*(?:[ \t]*\[\d+\])*")
 _TRIM = " \t\u3000。！？!?；;，,：:"
@@ -63,38 +66,43 @@ def supported(sentence: str, citations: list[dict[str, Any]], texts: dict[str, s
 
 
 def choose_thresholds(records: list[dict[str, Any]], min_precision: float = 0.9) -> dict[str, Any]:
-    """Thresholds for typed and open questions: highest abstention recall at the precision floor."""
+    """Thresholds for typed and open questions: the most unanswerable questions caught while
+    precision stays at the floor, fewest wrong abstentions on ties, and then the middle of the
+    range of equally good thresholds (so a question that moves a little keeps its side)."""
     def cuts(typed: bool) -> list[float]:
         values = sorted({r["confidence"] for r in records if r["typed"] == typed and not r["foreign"]})
         return [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:])] + ([values[-1] + 1e-6] if values else [])
 
+    def outcome(t_typed: float, t_open: float) -> tuple:
+        tp = fp = 0
+        for r in records:
+            if r["foreign"] or r["confidence"] < (t_typed if r["typed"] else t_open):
+                tp, fp = tp + (not r["answerable"]), fp + r["answerable"]
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        return (precision >= min_precision, tp, -fp), precision, tp
+
+    table = {(a, b): outcome(a, b) for a in cuts(True) for b in cuts(False)}
+    best = max(key for key, _, _ in table.values())
+    tied = [pair for pair, (key, _, _) in table.items() if key == best]
+    middle = (statistics.median_low(sorted({a for a, _ in tied})), statistics.median_low(sorted({b for _, b in tied})))
+    pair = middle if middle in tied else tied[0]
+    _, precision, tp = table[pair]
     unanswerable = sum(1 for r in records if not r["answerable"])
-    best: tuple | None = None
-    for t_typed in cuts(True):
-        for t_open in cuts(False):
-            tp = fp = 0
-            for r in records:
-                if r["foreign"] or r["confidence"] < (t_typed if r["typed"] else t_open):
-                    tp, fp = tp + (not r["answerable"]), fp + r["answerable"]
-            precision = tp / (tp + fp) if tp + fp else 1.0
-            key = (precision >= min_precision, tp, -fp, -(t_typed + t_open))
-            if best is None or key > best[0]:
-                best = (key, t_typed, t_open, precision, tp / unanswerable if unanswerable else None)
-    assert best is not None
-    return {"abstain_typed": round(best[1], 4), "abstain_open": round(best[2], 4),
-            "precision": best[3], "recall": best[4]}
+    return {"abstain_typed": round(pair[0], 4), "abstain_open": round(pair[1], 4),
+            "precision": precision, "recall": tp / unanswerable if unanswerable else None}
 
 
-def _records(answerer: Any, questions: list[Any]) -> list[dict[str, Any]]:
+def _records(answerer: Any, questions: list[tuple[str, str, bool]]) -> list[dict[str, Any]]:
+    """One record per (id, question, answerable): the answer, its confidence and type."""
     from planqa.answer.question import analyze_question
     from planqa.retrieve.query import analyze_query
 
     out = []
-    for q in questions:
-        result = answerer.ask(q.question)
-        info = analyze_question(q.question, analyze_query(q.question, answerer.documents.values()))
-        out.append({"id": q.id, "answerable": q.answerable, "typed": info.typed, "result": result,
-                    "confidence": result["confidence"], "foreign": answerer.foreign_place(q.question) is not None})
+    for qid, question, answerable in questions:
+        result = answerer.ask(question)
+        info = analyze_question(question, analyze_query(question, answerer.documents.values()))
+        out.append({"id": qid, "answerable": answerable, "typed": info.typed, "result": result,
+                    "confidence": result["confidence"], "foreign": answerer.foreign_place(question) is not None})
     return out
 
 
@@ -106,10 +114,14 @@ def evaluate(index_dir: Path, gold: Path, latency_n: int = 30, k: int = 8) -> di
     questions = load_gold(gold)
     answerer = Answerer.load(index_dir)
     base = answerer.settings
+    asked = [(q.id, q.question, q.answerable) for q in questions]
+    probes = [(f"off-topic-{i}", text, False) for i, text in enumerate(OFF_TOPIC, start=1)]
     answerer.settings = replace(base, abstain_typed=float("-inf"), abstain_open=float("-inf"))
-    chosen = choose_thresholds(_records(answerer, questions))
+    first = _records(answerer, asked + probes)
+    chosen = choose_thresholds(first)
+    chosen["confidences"] = {r["id"]: r["confidence"] for r in first}
     answerer.settings = replace(base, abstain_typed=chosen["abstain_typed"], abstain_open=chosen["abstain_open"])
-    records = _records(answerer, questions)
+    records = _records(answerer, asked)
 
     texts = {d: doc.text for d, doc in answerer.documents.items()}
     by_id = {r["id"]: r for r in records}
@@ -132,7 +144,7 @@ def evaluate(index_dir: Path, gold: Path, latency_n: int = 30, k: int = 8) -> di
             if not {e.doc_id for e in q.evidence} & {h.doc_id for h in hits}:
                 retrieval_misses.append(q.id)
     return {
-        "questions": len(questions), "thresholds": chosen,
+        "questions": len(questions), "index": str(index_dir), "thresholds": chosen,
         "key_accuracy": 1 - len(key_misses) / len(factual), "key_misses": key_misses,
         "citation_support": (sentences - unsupported) / sentences if sentences else None, "sentences": sentences,
         "abstention": {"precision": tp / (tp + len(fp)) if tp + len(fp) else None,

@@ -14,9 +14,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from planqa.answer import Answerer
     from planqa.cli import _print_json, _run_many
 
-    if args.queries is None and not (args.question or "").strip():
+    if args.queries is None and not (args.question or "").strip() and not args.warm:
         raise PlanqaError("the question is empty: give a question, or --queries FILE")
     answerer = Answerer.load(args.index)
+    if args.warm:
+        count = answerer.warm()
+        print(f"{count} sentences and table rows embedded or found in the cache", file=sys.stderr)
+        if args.queries is None and not (args.question or "").strip():
+            return 0
     ask: Callable[[str], dict[str, Any]] = answerer.ask
     generator = _generator(args)
     if generator is not None:
@@ -74,6 +79,8 @@ def register(subparsers: Any, add_index_arg: Callable[[argparse.ArgumentParser],
     p.add_argument("question", nargs="?", help="the question (or use --queries FILE)")
     p.add_argument("--queries", help="file with one question a line; prints one JSON line each")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--warm", action="store_true",
+                   help="first embed every sentence of the index (once per index; later answers are faster)")
     p.add_argument("--extractive", action="store_true", help="never call an LLM, even if one is configured")
     p.add_argument("--llm-base-url", default=None,
                    help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (default: $PLANQA_LLM_BASE_URL)")

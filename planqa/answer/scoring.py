@@ -40,6 +40,7 @@ _BASELINE_CUE = re.compile(r"(由20\d\d年|从20\d\d年|增长至|提高至|增�
 _PLAN_CUE = re.compile(r"((?:^|[，。；：,;:])(?:到|至)20\d\d年|力争|目标)")  # "提高至2020年的…" is no plan
 _REVIEW = re.compile(r"(基础|现状|回顾|成就|成效|形势)")
 _ENUM = re.compile(r"(、|一是|二是|三是|（\d+）|\(\d+\)|①|②|[一二三四五六七八九十]+是)")
+_LIST_CUE = re.compile(r"(分别为|分别是|包括|主要有|即|如下)")
 _DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 _ORG = re.compile(r"(大学|学院|银行|园区|实验室|研究院|研究所|公司|集团|局|委员会|中心|基地|协会|联合会|高新区|产业园|工业园|医院)")
 _DOCNO = re.compile(r"〔(?:19|20)\d{2}〕\d+号")
@@ -196,7 +197,8 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
         row_target = candidate.indicator is not None and candidate.indicator.target_year == end_year
         fits.append(1.0 if row_target or (candidate.indicator is None and end_year in candidate_years(candidate)) else 0.5)
     if "list" in question.types:
-        fits.append(min(len(_ENUM.findall(text)) / 3.0, 1.0))
+        listing = 0.2 if _LIST_CUE.search(text) else 0.0  # "分别为…", "包括…"
+        fits.append(0.8 * min(len(_ENUM.findall(text)) / 3.0, 1.0) + listing)
     if "how" in question.types:
         fits.append(1.0 if candidate.position == 0 else 0.6 if candidate.position <= 2 else 0.2)
     if "when" in question.types:

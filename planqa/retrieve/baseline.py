@@ -201,7 +201,8 @@ class BaselineRetriever:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, documents: list[Document], embedder: Any = None, cache_dir: Path | str | None = None) -> BaselineRetriever:
+    def build(cls, documents: list[Document], embedder: Any = None,
+              cache_dir: Path | str | None = None) -> BaselineRetriever:
         """Split, tokenise, embed (through the on-disk cache in ``cache_dir`` if given) and index."""
         import bm25s
 

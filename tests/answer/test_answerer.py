@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from planqa.answer import ABSTAIN_TEXT
@@ -9,13 +11,13 @@ from planqa.answer.calibrate import answer_sentences, supported
 from planqa.errors import PlanqaError
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+SMALL_DOCS = ("taishan-14fyp", "jiangmen-bqw-2023")  # as in conftest.py
 
 
 def gold_questions(limit: int = 10) -> list:
     """Answerable gold questions of the two indexed plans, a mix of types."""
     from planqa.evaluate.gold import load_gold
-
-    from .conftest import ROOT, SMALL_DOCS
 
     picked, per_type = [], {}
     for q in load_gold(ROOT / "eval" / "gold.jsonl"):

@@ -70,7 +70,10 @@ def test_indicator_rows_count_their_year_columns():
 
 def test_list_how_and_when_fit():
     listing = question("台山的四大新兴产业集群是哪四个？")
-    assert type_fit(cand("做强清洁能源、新能源汽车及零部件、新材料、大健康等四大新兴产业集群。"), listing)["type"] == 1.0
+    plain = type_fit(cand("做强清洁能源、新能源汽车及零部件、新材料、大健康等四大新兴产业集群。"), listing)["type"]
+    cued = type_fit(cand("四大新兴产业集群分别为清洁能源、新能源汽车及零部件、新材料、大健康。"), listing)["type"]
+    assert cued == 1.0 and 0.5 < plain < cued
+    assert type_fit(cand("加快新兴产业集群发展。"), listing)["type"] == 0.0
     how = question("台山如何推进农业科技创新？")
     assert type_fit(cand("坚持把乡村振兴作为重大使命。", position=0), how)["type"] > \
         type_fit(cand("坚持把乡村振兴作为重大使命。", position=5), how)["type"]

@@ -163,7 +163,8 @@ class FakeEmbedder:
 
 @pytest.fixture
 def documents():
-    return [make_doc("a", fixture_text(4)), make_doc("b", "春季农业生产。秋季粮食收购，仓储物流；冬季防寒。")]
+    other = "春季农业生产。秋季粮食收购，仓储物流；冬季防寒。"
+    return [make_doc("a", fixture_text(4)), make_doc("b", other)]
 
 
 def test_build_search_save_load(tmp_path, documents):
@@ -241,4 +242,5 @@ def test_with_the_real_model(tmp_path):
     assert hits[0].doc_id == "b"
     retriever.save(tmp_path / "saved")
     again = BaselineRetriever.load(tmp_path / "saved", embedder=embedder)
-    assert [h.chunk_id for h in again.search("高新技术企业", 2)] == [h.chunk_id for h in retriever.search("高新技术企业", 2)]
+    query = "高新技术企业"
+    assert [h.chunk_id for h in again.search(query, 2)] == [h.chunk_id for h in retriever.search(query, 2)]
