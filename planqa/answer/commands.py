@@ -58,7 +58,13 @@ def _generator(args: argparse.Namespace) -> Any:
 def print_answer(result: dict[str, Any], out: Any = None) -> None:
     """The answer and its citations, readably."""
     out = out or sys.stdout
-    print(result["answer"], file=out)
+    groups = result.get("groups") or []
+    lines = result["answer"].split("\n")
+    if groups and len(groups) == len(lines):  # a cross-plan answer: one line per plan
+        for group, line in zip(groups, lines):
+            print(f"【{group['region'] or ''}】{group['title']}\n  {line}", file=out)
+    else:
+        print(result["answer"], file=out)
     if result.get("citations"):
         print("\n引用：", file=out)
         for cite in result["citations"]:

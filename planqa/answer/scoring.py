@@ -2,8 +2,9 @@
 
 Features of a candidate (each roughly in [0, 1]):
 
-- ``lex``: IDF-weighted share of the question's content tokens (index tokenizer) found in the
-  candidate; tokens found only in its section headings or table caption count half;
+- ``lex``: IDF-weighted share of the question's content words (index tokenizer, compounds
+  grouped with their parts) found in the candidate text; words found only in its section
+  headings or table caption count half;
 - ``dense``: cosine of the question and candidate vectors (same embedder as the index), and
   ``chunk``: cosine of the question and the candidate's retrieved chunk;
 - ``retrieval``: fused search score of the candidate's chunk relative to the best hit;
@@ -16,7 +17,10 @@ Features of a candidate (each roughly in [0, 1]):
   in part);
 - ``year_miss``: the question names a year the candidate does not mention.
 
-``score`` is their weighted sum (weights in ``Weights``, tuned on eval/gold.jsonl).
+``score`` is their weighted sum (weights in ``Weights``, set by hand and checked on
+eval/gold.jsonl). For abstaining, ``eligible`` keeps the candidates that can answer at all (the
+named plan and year, a figure/date/document number when one is asked for) and ``confidence``
+rates them by words and meaning only.
 """
 
 from __future__ import annotations

@@ -52,3 +52,25 @@ def test_ask_readable(capsys, small_index):
     assert main(["ask", "--index", str(small_index), "江门科技赋能百千万工程方案提出到2025年推动多少名科技特派员投身服务？"]) == 0
     out = capsys.readouterr().out
     assert "800" in out and "引用：" in out and "[1]" in out
+
+
+def test_print_answer_groups_a_cross_plan_answer():
+    import io
+
+    from planqa.answer.commands import print_answer
+
+    cite = {"n": 1, "doc_id": "a", "title": "甲规划", "section": "一、任务", "quote": "句一。", "start": 0, "end": 3}
+    result = {"answer": "句一。[1]\n句二。[2]", "abstained": False, "passages": [],
+              "citations": [cite, dict(cite, n=2, doc_id="b", title="乙规划", quote="句二。")],
+              "groups": [{"region": "台山市", "doc_id": "a", "title": "甲规划", "citations": [1]},
+                         {"region": "开平市", "doc_id": "b", "title": "乙规划", "citations": [2]}]}
+    out = io.StringIO()
+    print_answer(result, out)
+    text = out.getvalue()
+    assert text.startswith("【台山市】甲规划\n  句一。[1]\n【开平市】乙规划\n  句二。[2]")
+    assert "引用：" in text and "[2] 乙规划 › 一、任务  [0:3]" in text
+    abstained = {"answer": "未在已收录的规划文件中找到答案。", "abstained": True, "citations": [],
+                 "passages": [{"title": "甲规划", "section": "一、任务", "start": 0, "end": 3, "text": "句一。"}]}
+    out = io.StringIO()
+    print_answer(abstained, out)
+    assert "可能相关：" in out.getvalue() and "句一。" in out.getvalue()
