@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import logging
 import sys
@@ -89,6 +90,13 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"{report['chunks']} chunks ({report['embedded']} embedded) into {report['snapshot']}")
     for error in report["errors"]:
         print(f"skipped {error}", file=sys.stderr)
+    if not args.no_answer_vectors and importlib.util.find_spec("planqa.answer") is not None:
+        from planqa.answer import Answerer
+
+        # embed the answer candidates (sentences, table rows) now, so the first questions are fast
+        count = Answerer.load(args.index).warm()
+        if not args.quiet:
+            print(f"answer candidates ready: {count}", file=sys.stderr)
     return 0
 
 
@@ -158,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", action="append", metavar="DOC_ID",
                    help="move the document's file to corpus/.removed/, then update")
     p.add_argument("--full", action="store_true", help="re-read every document (default: only changed ones)")
+    p.add_argument("--no-answer-vectors", action="store_true",
+                   help="do not embed answer candidate sentences now (ask embeds them on first use)")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_index)
