@@ -33,11 +33,29 @@ def answer_sentences(text: str) -> list[str]:
     return [s for s in (m.group(0).strip() for m in SENTENCE.finditer(text or "")) if MARKER.sub("", s).strip(_TRIM)]
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def row_rendering_supported(core: str, quote: str) -> bool:
+    """An indicator-table row read as a sentence ("高新技术企业数量：2020年164家，2025年目标225家…")
+    is supported by its row ("2 | 高新技术企业数量 | 家 | 164 | 190 | 225 | 新增61家") when the
+    indicator name and every figure of the sentence, except the years taken from the header, are in
+    the row."""
+    if " | " not in quote or "：" not in core:
+        return False
+    name = core.split("：", 1)[0]
+    figures = _NUMBER.findall(_YEAR.sub("", core))
+    cells = set(_NUMBER.findall(quote))
+    return bool(name) and name in quote and all(figure in cells for figure in figures)
+
+
 def sentence_supported(sentence: str, citations: Sequence[Mapping[str, Any]], documents: Mapping[str, str]) -> bool:
     """True when one of the sentence's [n] citations is verbatim and contains the sentence.
 
     Verbatim: ``quote == documents[doc_id][start:end]``. Contains: the sentence without its
-    markers, surrounding spaces and end punctuation is a substring of the quote.
+    markers, surrounding spaces and end punctuation is a substring of the quote — or, for an
+    indicator-table row rendered as a sentence, ``row_rendering_supported``.
     """
     core = MARKER.sub("", sentence).strip(_TRIM)
     for number in MARKER.findall(sentence):
@@ -50,7 +68,7 @@ def sentence_supported(sentence: str, citations: Sequence[Mapping[str, Any]], do
         start, end = cite.get("start"), cite.get("end")
         if text is None or not isinstance(start, int) or not isinstance(end, int):
             continue
-        if quote and text[start:end] == quote and core in quote:
+        if quote and text[start:end] == quote and (core in quote or row_rendering_supported(core, quote)):
             return True
     return False
 

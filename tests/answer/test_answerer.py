@@ -79,3 +79,17 @@ def test_cross_plan_question_is_answered_per_plan(answerer):
 def test_empty_question_is_an_error(answerer):
     with pytest.raises(PlanqaError):
         answerer.ask("   ")
+
+
+def test_citation_invariant_on_every_gold_question(answerer):
+    """Every answer to every gold question (asked of the two-plan index) quotes verbatim."""
+    from planqa.evaluate.gold import load_gold
+
+    texts = {d: doc.text for d, doc in answerer.documents.items()}
+    for q in load_gold(ROOT / "eval" / "gold.jsonl"):
+        result = answerer.ask(q.question)
+        for cite in result["citations"]:
+            assert cite["quote"] == texts[cite["doc_id"]][cite["start"]:cite["end"]], q.id
+        if not result["abstained"]:
+            sentences = answer_sentences(result["answer"])
+            assert sentences and all(supported(s, result["citations"], texts) for s in sentences), (q.id, result["answer"])

@@ -87,3 +87,13 @@ def test_answer_metrics_bundle():
     metrics = answer_metrics(pairs, DOCS)
     assert metrics["key_string_accuracy"] == 1.0 and metrics["citation_support"] == 1.0
     assert metrics["cited_sentences"] == 1 and metrics["abstention"]["recall"] == 1.0
+
+
+def test_indicator_row_rendering_is_supported_only_by_its_figures():
+    from planqa.evaluate.answers import row_rendering_supported
+
+    row = "2 | 高新技术企业数量 | 家 | 164 | 190 | 225 | 新增61家"
+    assert row_rendering_supported("高新技术企业数量：2020年164家，2025年目标225家，新增61家（预期性）", row)
+    assert not row_rendering_supported("高新技术企业数量：2020年164家，2025年目标250家", row)
+    assert not row_rendering_supported("科技型中小企业数量：2020年164家", row)
+    assert not row_rendering_supported("高新技术企业数量：164家", "高新技术企业数量达到164家")
