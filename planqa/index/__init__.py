@@ -1,0 +1,104 @@
+"""A loaded index snapshot: documents, chunks, vector store, BM25 and the manifest.
+
+Loading checks the manifest against what the caller asks for (embedding model, format
+version) and refuses a mismatch with a message that says how to rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planqa.errors import IndexMismatchError
+from planqa.index.store import MANIFEST, read_chunks, read_documents, read_json, require_snapshot
+from planqa.records import Chunk, Document
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+
+
+def rebuild_hint(index_dir: Path, model: str | None = None) -> str:
+    model_arg = f" --model {model}" if model else ""
+    return f"rebuild it with: python -m planqa index --index {index_dir}{model_arg}"
+
+
+class Index:
+    """Everything search and answering need from one snapshot, loaded once."""
+
+    def __init__(self, index_dir: Path, snapshot: Path, manifest: dict[str, Any]):
+        self.index_dir = index_dir
+        self.snapshot = snapshot
+        self.manifest = manifest
+        self.documents: dict[str, Document] = {d.doc_id: d for d in read_documents(snapshot)}
+        self.chunks: list[Chunk] = read_chunks(snapshot)
+        self.chunk_row = {chunk.id: row for row, chunk in enumerate(self.chunks)}
+        self._doc_of_row = np.array([c.doc_id for c in self.chunks], dtype=object)
+
+    @classmethod
+    def load(cls, index_dir: Path | str) -> Index:
+        index_dir = Path(index_dir)
+        snapshot = require_snapshot(index_dir)
+        manifest = read_json(snapshot / MANIFEST)
+        version = manifest.get("format_version")
+        if version != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index in {index_dir} has format version {version}, this planqa reads {FORMAT_VERSION}; "
+                + rebuild_hint(index_dir)
+            )
+        return cls(index_dir, snapshot, manifest)
+
+    @property
+    def model_name(self) -> str:
+        return self.manifest["embedder"]["name"]
+
+    def check_embedder(self, embedder: Any) -> None:
+        """Refuse an embedder other than the one the vectors were made with."""
+        expected = self.manifest["embedder"]
+        if embedder.name != expected["name"] or embedder.dimension != expected["dimension"]:
+            raise IndexMismatchError(
+                f"the index in {self.index_dir} was built with the model {expected['name']!r} "
+                f"({expected['dimension']} dimensions), not {embedder.name!r} ({embedder.dimension}); "
+                + rebuild_hint(self.index_dir, embedder.name)
+            )
+
+    @cached_property
+    def vectors(self):
+        from planqa.index.faiss import FaissStore
+
+        store = FaissStore.load(self.snapshot, self.manifest["vectors"]["type"])
+        if store.size != len(self.chunks):
+            raise IndexMismatchError(f"{self.snapshot}: {store.size} vectors for {len(self.chunks)} chunks; "
+                                     + rebuild_hint(self.index_dir))
+        return store
+
+    @cached_property
+    def tokenizer(self):
+        from planqa.tokenize import ChineseTokenizer, TokenizerSettings
+
+        return ChineseTokenizer(TokenizerSettings.from_dict(self.manifest["tokenizer"]))
+
+    @cached_property
+    def bm25(self):
+        from planqa.index.bm25 import BM25Index
+
+        return BM25Index.load(self.snapshot / "bm25", self.tokenizer)
+
+    def mask(self, regions: list[str] | None = None, periods: list[str] | None = None,
+             doc_ids: list[str] | None = None) -> np.ndarray | None:
+        """Boolean mask over chunk rows for metadata filters; None when nothing is filtered."""
+        if not (regions or periods or doc_ids):
+            return None
+        keep = set()
+        for doc_id, document in self.documents.items():
+            if regions and not any(r in (document.region or "") for r in regions):
+                continue
+            if periods and document.period not in periods:
+                continue
+            if doc_ids and doc_id not in doc_ids:
+                continue
+            keep.add(doc_id)
+        return np.array([doc_id in keep for doc_id in self._doc_of_row], dtype=bool)

@@ -1,0 +1,208 @@
+"""Building and updating an index snapshot from a corpus folder.
+
+The corpus folder is the source of truth. Every run writes a complete new snapshot and swaps
+it in atomically. When the live snapshot was built with the same model, chunker and tokenizer
+settings, documents whose file and manifest entry are unchanged are taken over as they are
+(document record, chunks and vectors), so adding, updating or removing one document re-reads
+and re-embeds only that document; the embedding cache (``index/cache/``) catches the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planqa import __version__
+from planqa.chunk import Chunker, ChunkerSettings
+from planqa.errors import IngestError, MissingDependencyError, PlanqaError
+from planqa.index.faiss import FaissStore
+from planqa.index.store import (
+    MANIFEST, live_snapshot, new_snapshot, read_chunks, read_documents, read_json, write_chunks,
+    write_documents, write_json,
+)
+from planqa.ingest import DEFAULT_MAX_BYTES, corpus_files, load_document
+from planqa.ingest.metadata import load_manifest
+from planqa.records import Chunk, Document, content_hash
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+CACHE_DIR = "cache"
+
+
+def corpus_hash(documents: list[Document]) -> str:
+    """Hash over every document's id and cleaned text (order-independent)."""
+    return content_hash(*sorted(f"{d.doc_id}:{content_hash(d.text)}" for d in documents))
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """Hash of the code that turns a file into chunks (readers, cleaning, outline, tables, chunker):
+    a change to any of it means documents must be read again."""
+    package = Path(__file__).resolve().parent.parent
+    sources = sorted((package / "ingest").rglob("*.py")) + [package / "chunk.py", package / "records.py"]
+    return content_hash(*(p.read_text(encoding="utf-8") for p in sources))
+
+
+def bm25_text(chunk: Chunk, title: str) -> str:
+    """What BM25 indexes for a chunk: document title, section path, text. The title is measured to
+    help keyword search (eval/reports/); dense vectors get the section path and text only."""
+    return f"{title}\n{chunk.indexed_text}"
+
+
+def source_hash(path: Path, meta: Any) -> str:
+    """What decides whether a document must be read again: file bytes, manifest entry, pipeline code."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    entry = json.dumps(asdict(meta), ensure_ascii=False, sort_keys=True) if meta else ""
+    return content_hash(digest, entry, pipeline_fingerprint())
+
+
+class _Previous:
+    """The live snapshot's documents, chunks and vectors, if its settings match this build."""
+
+    def __init__(self, index_dir: Path, settings: dict[str, Any]):
+        self.docs: dict[str, tuple[str, Document, list[Chunk], np.ndarray]] = {}  # source hash → …
+        snapshot = live_snapshot(index_dir)
+        if snapshot is None:
+            return
+        manifest = read_json(snapshot / MANIFEST)
+        same = all(manifest.get(key) == value for key, value in settings.items())
+        if not same:
+            log.info("settings changed since the last build: every document is read again")
+            return
+        documents = {d.doc_id: d for d in read_documents(snapshot)}
+        chunks = read_chunks(snapshot)
+        vectors = FaissStore.load(snapshot, manifest["vectors"]["type"], mmap=False).vectors()
+        rows: dict[str, list[int]] = {}
+        for row, chunk in enumerate(chunks):
+            rows.setdefault(chunk.doc_id, []).append(row)
+        for doc_id, info in manifest["documents"].items():
+            if doc_id in documents and info.get("source_hash"):
+                doc_rows = rows.get(doc_id, [])
+                self.docs[info["source_hash"]] = (
+                    doc_id, documents[doc_id], [chunks[r] for r in doc_rows], vectors[doc_rows])
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str | None = None,
+    vector_index: str | None = None,
+    chunker_settings: ChunkerSettings | None = None,
+    tokenizer_settings: Any = None,
+    show_progress: bool = False,
+    embedder: Any = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    incremental: bool = True,
+) -> dict[str, Any]:
+    """Build or update the snapshot of ``corpus_dir`` in ``index_dir``; returns a build report.
+
+    Files that cannot be read are skipped and listed in the report. With no readable
+    document at all, nothing is written and the previous index stays live.
+    """
+    from planqa.embed import EmbeddingCache, encode_passages_cached, load_embedder
+    from planqa.index.bm25 import BM25Index
+    from planqa.tokenize import ChineseTokenizer, TokenizerSettings
+
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    embedder = embedder or load_embedder(model)
+    settings = chunker_settings or ChunkerSettings(tokenizer=embedder.name)
+    tokenizer = ChineseTokenizer(tokenizer_settings or TokenizerSettings())
+    embedder_info = {"name": embedder.name, "dimension": embedder.dimension,
+                     "normalized": embedder.normalized, "max_tokens": embedder.max_tokens}
+    previous = _Previous(index_dir, {"format_version": FORMAT_VERSION, "embedder": embedder_info,
+                                     "chunker": settings.to_dict(), "tokenizer": tokenizer.settings.to_dict()}) \
+        if incremental else None
+    chunker = Chunker(settings, count_tokens=embedder.count_tokens)
+
+    manifest_entries = load_manifest(corpus_dir)
+    documents: list[Document] = []
+    hashes: dict[str, str] = {}
+    chunk_lists: list[list[Chunk]] = []
+    vector_parts: list[np.ndarray | None] = []
+    errors: list[str] = []
+    reused = 0
+    for path in corpus_files(corpus_dir):
+        meta = manifest_entries.get(path.name)
+        try:
+            digest = source_hash(path, meta)
+            if previous and digest in previous.docs:
+                _, document, chunks, vectors = previous.docs[digest]
+                reused += 1
+            else:
+                document = load_document(path, meta, max_bytes=max_bytes)
+                chunks, vectors = chunker.chunk(document), None
+        except (IngestError, MissingDependencyError, OSError) as exc:
+            error = exc if isinstance(exc, IngestError) else IngestError(path, str(exc))
+            log.warning("skipped %s", error)
+            errors.append(str(error))
+            continue
+        if document.doc_id in hashes:
+            errors.append(str(IngestError(path, f"doc_id {document.doc_id!r} is already used by another file")))
+            continue
+        hashes[document.doc_id] = digest
+        documents.append(document)
+        chunk_lists.append(chunks)
+        vector_parts.append(vectors)
+    if not documents:
+        raise PlanqaError(f"nothing to index in {corpus_dir}: {'; '.join(errors) or 'the folder holds no documents'}")
+
+    new_chunks = [c for chunks, vectors in zip(chunk_lists, vector_parts) if vectors is None for c in chunks]
+    with EmbeddingCache(index_dir / CACHE_DIR) as cache:
+        new_vectors, embedded = encode_passages_cached(
+            embedder, [c.indexed_text for c in new_chunks], cache, show_progress=show_progress)
+    fresh = iter(np.asarray(new_vectors, dtype=np.float32).reshape(len(new_chunks), embedder.dimension))
+    all_chunks = [c for chunks in chunk_lists for c in chunks]
+    rows = []
+    for chunks, vectors in zip(chunk_lists, vector_parts):
+        rows.extend(vectors if vectors is not None else [next(fresh) for _ in chunks])
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(all_chunks), embedder.dimension)
+    store = FaissStore.build(matrix, vector_index)
+    titles = {d.doc_id: d.title for d in documents}
+    bm25 = BM25Index.build([bm25_text(c, titles[c.doc_id]) for c in all_chunks], tokenizer)
+
+    per_doc = {d.doc_id: len(chunks) for d, chunks in zip(documents, chunk_lists)}
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "planqa_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "corpus_hash": corpus_hash(documents),
+        "documents": {d.doc_id: {"source": d.source, "title": d.title, "text_hash": content_hash(d.text),
+                                 "source_hash": hashes[d.doc_id], "chunks": per_doc[d.doc_id]}
+                      for d in documents},
+        "embedder": embedder_info,
+        "chunker": settings.to_dict(),
+        "tokenizer": tokenizer.settings.to_dict(),
+        "bm25": {**bm25.params, "fields": ["title", "section_path", "text"]},
+        "vectors": store.params,
+        "counts": {"documents": len(documents), "chunks": len(all_chunks)},
+        "skipped": errors,
+    }
+    with new_snapshot(index_dir) as folder:
+        write_documents(folder, documents)
+        write_chunks(folder, all_chunks)
+        store.save(folder)
+        bm25.save(folder / "bm25")
+        write_json(folder / MANIFEST, manifest)
+    report = {
+        "snapshot": str(folder),
+        "documents": len(documents),
+        "chunks": len(all_chunks),
+        "embedded": embedded,
+        "reused_documents": reused,
+        "seconds": round(time.perf_counter() - started, 2),
+        "errors": errors,
+        "per_document": {d.doc_id: {"chunks": per_doc[d.doc_id],
+                                    "removed_chars": d.cleaning_report.get("removed_chars", {})}
+                         for d in documents},
+    }
+    log.info("index built: %s", {k: v for k, v in report.items() if k != "per_document"})
+    return report

@@ -1,0 +1,156 @@
+"""The index folder: versioned snapshots of plain files, swapped in atomically.
+
+Layout::
+
+    index/
+      CURRENT                  name of the live snapshot (replaced atomically)
+      v-20261122T110501-ab12/  one complete snapshot
+        manifest.json          settings, counts, corpus hash, planqa version
+        docs/<doc_id>.json     cleaned documents (text, sections, tables, indicators, report)
+        chunks.jsonl           one chunk a line, in vector row order
+        ...                    backend files (vectors, BM25)
+
+A build writes a new snapshot folder beside the live one and only then points CURRENT at it,
+so a crash or an exception mid-build leaves the previous snapshot live and loadable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from planqa.errors import PlanqaError
+from planqa.records import Chunk, Document
+
+log = logging.getLogger(__name__)
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+KEEP_SNAPSHOTS = 2  # the live one and the one before it (searches in flight may still read it)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON (UTF-8, not ASCII-escaped) durably: temp file, fsync, rename."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PlanqaError(f"index file missing: {path} (rebuild with: python -m planqa index)") from exc
+    except json.JSONDecodeError as exc:
+        raise PlanqaError(f"index file damaged: {path} ({exc}); rebuild with: python -m planqa index") from exc
+
+
+def live_snapshot(index_dir: Path) -> Path | None:
+    """The folder CURRENT points at, or None when there is no index yet."""
+    pointer = index_dir / CURRENT
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    snapshot = index_dir / name
+    if not name or not (snapshot / MANIFEST).exists():
+        raise PlanqaError(f"{pointer} points at {name!r}, which is not a complete index; rebuild with: python -m planqa index")
+    return snapshot
+
+
+def require_snapshot(index_dir: Path) -> Path:
+    snapshot = live_snapshot(index_dir)
+    if snapshot is None:
+        raise PlanqaError(f"no index in {index_dir}; build it with: python -m planqa index --index {index_dir}")
+    return snapshot
+
+
+@contextmanager
+def new_snapshot(index_dir: Path) -> Iterator[Path]:
+    """Yield an empty snapshot folder; on normal exit make it live, on any error delete it."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        folder = Path(tempfile.mkdtemp(prefix=f"v-{stamp}-", dir=index_dir))
+    except OSError as exc:
+        raise PlanqaError(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from exc
+    try:
+        yield folder
+        for path in folder.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
+        _fsync_dir(folder)
+        pointer_tmp = index_dir / (CURRENT + ".tmp")
+        with open(pointer_tmp, "w", encoding="utf-8") as handle:
+            handle.write(folder.name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(pointer_tmp, index_dir / CURRENT)
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    prune_snapshots(index_dir)
+
+
+def prune_snapshots(index_dir: Path, keep: int = KEEP_SNAPSHOTS) -> None:
+    """Delete old snapshots and leftovers of interrupted builds, keeping the newest ``keep``."""
+    live = live_snapshot(index_dir)
+    snapshots = sorted((p for p in index_dir.glob("v-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    complete = [p for p in snapshots if (p / MANIFEST).exists()]
+    keepers = set(complete[-keep:]) | ({live} if live else set())
+    for path in snapshots:
+        if path not in keepers:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def write_documents(folder: Path, documents: list[Document]) -> None:
+    (folder / "docs").mkdir(exist_ok=True)
+    for document in documents:
+        write_json(folder / "docs" / f"{document.doc_id}.json", document.to_dict())
+
+
+def read_document(snapshot: Path, doc_id: str) -> Document:
+    path = snapshot / "docs" / f"{doc_id}.json"
+    if "/" in doc_id or "\\" in doc_id or not path.exists():
+        known = sorted(p.stem for p in (snapshot / "docs").glob("*.json"))
+        raise PlanqaError(f"no document {doc_id!r} in the index; known: {', '.join(known)}")
+    return Document.from_dict(read_json(path))
+
+
+def read_documents(snapshot: Path) -> list[Document]:
+    return [Document.from_dict(read_json(p)) for p in sorted((snapshot / "docs").glob("*.json"))]
+
+
+def write_chunks(folder: Path, chunks: list[Chunk]) -> None:
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+
+
+def read_chunks(snapshot: Path) -> list[Chunk]:
+    path = snapshot / "chunks.jsonl"
+    with open(path, encoding="utf-8") as handle:
+        return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
