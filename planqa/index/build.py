@@ -22,7 +22,7 @@ import numpy as np
 
 from planqa import __version__
 from planqa.chunk import Chunker, ChunkerSettings
-from planqa.errors import IngestError, MissingDependencyError, PlanqaError
+from planqa.errors import IngestError, PlanqaError
 from planqa.index.faiss import FaissStore
 from planqa.index.store import (
     MANIFEST, live_snapshot, new_snapshot, read_chunks, read_documents, read_json, write_chunks,
@@ -140,7 +140,7 @@ def build_index(
             else:
                 document = load_document(path, meta, max_bytes=max_bytes)
                 chunks, vectors = chunker.chunk(document), None
-        except (IngestError, MissingDependencyError, OSError) as exc:
+        except (IngestError, OSError) as exc:
             error = exc if isinstance(exc, IngestError) else IngestError(path, str(exc))
             log.warning("skipped %s", error)
             errors.append(str(error))

@@ -24,10 +24,14 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
 def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read, clean and structure one file. Raises ``IngestError`` naming the file."""
+    """Read, clean and structure one file. Raises ``IngestError`` naming the file, also when the
+    reader for its format is not installed (one format unavailable must not stop the others)."""
     from planqa.ingest.readers import read_file
 
-    raw = read_file(path, max_bytes=max_bytes)
+    try:
+        raw = read_file(path, max_bytes=max_bytes)
+    except MissingDependencyError as exc:
+        raise IngestError(path, str(exc)) from exc
     try:
         cleaned = clean(raw.text, path.name)
     except RecursionError as exc:  # pragma: no cover - defensive
@@ -95,10 +99,6 @@ def load_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusL
         except IngestError as exc:
             log.warning("skipped %s", exc)
             result.errors.append(exc)
-            continue
-        except MissingDependencyError as exc:  # one format unavailable must not stop the others
-            log.warning("skipped %s: %s", path, exc)
-            result.errors.append(IngestError(path, str(exc)))
             continue
         if document.doc_id in seen_ids:
             result.errors.append(IngestError(path, f"doc_id {document.doc_id!r} is already used by another file"))
