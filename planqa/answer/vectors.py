@@ -71,10 +71,9 @@ class QueryMemo:
 def memoize_queries(searcher: Any) -> QueryMemo:
     """Make ``searcher`` embed through a ``QueryMemo`` (idempotent); returns the wrapper."""
     embedder = searcher.embedder
-    if not isinstance(embedder, QueryMemo):
-        embedder = QueryMemo(embedder)
-        searcher._embedder = embedder  # the Searcher reads its model from this attribute
-    return embedder
+    if isinstance(embedder, QueryMemo):
+        return embedder
+    return searcher.wrap_embedder(QueryMemo)
 
 
 class SentenceVectors:

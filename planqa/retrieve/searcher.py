@@ -93,6 +93,16 @@ class Searcher:
                 self.index.check_embedder(self._embedder)
             return self._embedder
 
+    def wrap_embedder(self, wrap: Any) -> Any:
+        """Replace the model by ``wrap(model)`` (e.g. a memo that lets the answerer reuse the query
+        vector of the search); returns the wrapper."""
+        with self._lock:
+            current = self._embedder
+        wrapped = wrap(current if current is not None else self.embedder)
+        with self._lock:
+            self._embedder = wrapped
+        return wrapped
+
     # ------------------------------------------------------------------ rankings
 
     def dense_ranking(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
