@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from typing import Iterable
 
-from planqa.retrieve.query import QueryInfo, region_aliases
+from planqa.retrieve.query import PERIOD_NAMES, QueryInfo, region_aliases
 
 # Strong quantity cues: the answer is a number (with a unit).
 _QUANTITY = re.compile(
@@ -30,7 +30,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _TARGET = re.compile(r"(目标|要达到|达到|力争|到20\d\d年|将|计划|规划提出|提出|要求|定了|定的)")
 _BASELINE = re.compile(r"(实际|现有|拥有|有多少|是多少家|完成|回顾|期间.{0,8}(?:新增|增加|增长)|从.{0,8}增加到)")
 _DIFFERENT = re.compile(r"(不同|区别|差异|变化)")
-_PERIOD_WORDS = re.compile(r"(十二五|十三五|十四五|十五五)")
+_PERIOD_WORDS = re.compile("(" + "|".join(PERIOD_NAMES) + ")")
 _PLACE_AT_START = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,4}?(?:省|市|区|县))")
 
 
