@@ -15,14 +15,14 @@
 
 Citation support: a sentence of the answer is supported when one of its [n] citations is
 verbatim (``quote == text[start:end]``) and contains the sentence (markers and end punctuation
-stripped); a sentence read from an indicator row counts when its figures appear in the row.
+stripped); a sentence read from an indicator row counts when its indicator name and figures
+appear in the row — the same rule as ``planqa.evaluate.answers.sentence_supported``, used here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import time
@@ -31,40 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from planqa.config import default_index_dir
+from planqa.evaluate.answers import answer_sentences
+from planqa.evaluate.answers import sentence_supported as supported
 
 OFF_TOPIC = ("今天天气怎么样？", "如何做红烧肉？", "Python 怎么安装？", "世界杯冠军是哪个国家？", "怎么办理护照？")
-MARKER = re.compile(r"\[(\d+)\]")
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*(?:[ \t]*\[\d+\])*")
-_TRIM = " \t\u3000。！？!?；;，,：:"
-_FIGURE = re.compile(r"\d+(?:\.\d+)?")
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
-
-
-def answer_sentences(text: str) -> list[str]:
-    """Sentences of an answer, each with its [n] markers."""
-    return [s for s in (m.group(0).strip() for m in SENTENCE.finditer(text or "")) if MARKER.sub("", s).strip(_TRIM)]
-
-
-def supported(sentence: str, citations: list[dict[str, Any]], texts: dict[str, str]) -> bool:
-    """Whether one of the sentence's citations is verbatim and backs it (see module docstring)."""
-    core = MARKER.sub("", sentence).strip(_TRIM)
-    for number in MARKER.findall(sentence):
-        if not 0 < int(number) <= len(citations):
-            continue
-        cite = citations[int(number) - 1]
-        text = texts.get(cite["doc_id"], "")
-        quote = cite["quote"]
-        if not quote or text[cite["start"]:cite["end"]] != quote:
-            continue
-        if core in quote:
-            return True
-        if " | " in quote:  # an indicator row read as a sentence: its figures must be in the row
-            figures = set(_FIGURE.findall(_YEAR.sub("", core)))
-            if figures and figures <= set(_FIGURE.findall(quote)):
-                return True
-    return False
-
-
 def choose_thresholds(records: list[dict[str, Any]], min_precision: float = 0.9) -> dict[str, Any]:
     """Thresholds for typed and open questions: the most unanswerable questions caught while
     precision stays at the floor, fewest wrong abstentions on ties, and then the middle of the

@@ -26,7 +26,7 @@ _YESNO = re.compile(r"(能不能|会不会|是不是|是否|有没有|可不可�
 _WHEN = re.compile(r"(什么时候|何时|哪一年|哪年|哪个时间|什么时间|什么日期|哪天)")
 _DOCNO = re.compile(r"(文号|发文字号|发文编号)")
 _ENTITY = re.compile(r"(哪个|哪家|哪所|哪里|哪儿|什么(?:银行|部门|机构|单位|园区|企业|高校|大学|级别))")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year written as digits
 _TARGET = re.compile(r"(目标|要达到|达到|力争|到20\d\d年|将|计划|规划提出|提出|要求|定了|定的)")
 _BASELINE = re.compile(r"(实际|现有|拥有|有多少|是多少家|完成|回顾|期间.{0,8}(?:新增|增加|增长)|从.{0,8}增加到)")
 _DIFFERENT = re.compile(r"(不同|区别|差异|变化)")
@@ -82,7 +82,7 @@ def question_types(text: str) -> set[str]:
 
 def named_years(text: str) -> list[int]:
     """Four-digit years the question names, in order ("到2025年" → [2025])."""
-    return [int(y) for y in _YEAR.findall(text)]
+    return [int(y) for y in YEAR.findall(text)]
 
 
 def wanted_figure(text: str, years: list[int]) -> str | None:

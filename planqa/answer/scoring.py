@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from planqa.answer.candidates import Candidate
-from planqa.answer.question import QuestionInfo, period_names
+from planqa.answer.question import YEAR, QuestionInfo, period_names
 from planqa.records import Document
 from planqa.retrieve.query import PERIOD_NAMES, region_aliases
 from planqa.tokenize import normalize_width
@@ -38,7 +38,6 @@ from planqa.tokenize import normalize_width
 UNIT = (r"(?:%|％|‰|个百分点|万平方米|平方米|亿元|万元|千元|元|家|个|名|人次|人|件|项|所|套|座|亩|倍|次|台|"
         r"条|批|篇|支|类|只|吨|公里|千米|米)")  # not 年: a year is no quantity
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*" + UNIT)
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _TARGET_CUE = re.compile(r"(目标|达到|力争|到20\d\d年|至20\d\d年|20\d\d年前|突破|提升至|提高到|以上|确保|新增|累计)")
 _BASELINE_CUE = re.compile(r"(由20\d\d年|从20\d\d年|增长至|提高至|增加到|增长到|拥有|现有|实现|已|共|达(?!到))")
 _PLAN_CUE = re.compile(r"((?:^|[，。；：,;:])(?:到|至)20\d\d年|力争|目标)")  # "提高至2020年的…" is no plan
@@ -102,11 +101,11 @@ class IdfTable:
 
 def candidate_years(candidate: Candidate) -> set[int]:
     """Years a candidate states: in its text, or the year columns of its table row."""
-    years = {int(y) for y in _YEAR.findall(candidate.quote)}
+    years = {int(y) for y in YEAR.findall(candidate.quote)}
     if candidate.indicator is not None:
-        years |= {int(m.group(1)) for h in candidate.indicator.values if (m := _YEAR.search(h))}
+        years |= {int(m.group(1)) for h in candidate.indicator.values if (m := YEAR.search(h))}
     elif candidate.table is not None:
-        years |= {int(m.group(1)) for h in candidate.table.header if (m := _YEAR.search(h))}
+        years |= {int(m.group(1)) for h in candidate.table.header if (m := YEAR.search(h))}
     return years
 
 
@@ -141,7 +140,7 @@ def question_concepts(question: QuestionInfo, tokens: list[str]) -> list[Concept
     aliases = {a for region in question.regions for a in region_aliases(region)}
 
     def keep(t: str) -> bool:
-        return (len(t) > 1 and t not in drop and not _YEAR.fullmatch(t) and not _ASKING.match(t)
+        return (len(t) > 1 and t not in drop and not YEAR.fullmatch(t) and not _ASKING.match(t)
                 and not any(t in alias for alias in aliases))
 
     out: dict[str, tuple[str, ...]] = {}

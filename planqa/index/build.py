@@ -23,6 +23,7 @@ import numpy as np
 from planqa import __version__
 from planqa.chunk import Chunker, ChunkerSettings
 from planqa.errors import IngestError, PlanqaError
+from planqa.index import FORMAT_VERSION
 from planqa.index.faiss import FaissStore
 from planqa.index.store import (
     MANIFEST, live_snapshot, new_snapshot, read_chunks, read_documents, read_json, write_chunks,
@@ -33,7 +34,6 @@ from planqa.ingest.metadata import load_manifest
 from planqa.records import Chunk, Document, content_hash
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
 CACHE_DIR = "cache"
 
 
