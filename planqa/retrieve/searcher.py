@@ -1,7 +1,8 @@
 """Search over a loaded index: BM25, dense and hybrid retrievers behind one call.
 
-Hybrid = reciprocal-rank fusion of the dense and BM25 rankings, then a boost for chunks of
-documents whose region/period the query names, then optional grouping by document with a
+Hybrid = weighted fusion of the dense and BM25 rankings, then a boost for chunks of
+documents whose region/period the query names and one for chunks whose section headings
+hold the query's words, then optional grouping by document with a
 per-document quota (so one long plan cannot crowd out the others in precedent search).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import numpy as np
 from planqa.errors import PlanqaError
 from planqa.index import Index
 from planqa.records import Chunk
+from planqa.retrieve.heading import HeadingMatcher
 from planqa.retrieve.fusion import reciprocal_rank_fusion, weighted_sum_fusion
 from planqa.retrieve.query import QueryInfo, analyze_query
 
@@ -37,6 +40,7 @@ class SearchSettings:
     bm25_weight: float = 1.0
     metadata_boost: float = 1.0  # × the best fused score, for chunks of documents the query names
     dense_on_content: bool = True  # embed the query without the words that only name the document
+    heading_weight: float = 0.15  # × the best score × share of the query's words in the section headings
 
 
 @dataclass
@@ -130,7 +134,7 @@ class Searcher:
         else:
             fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in bm25]], k=s.rrf_k,
                                            weights=[s.dense_weight, s.bm25_weight])
-        return self._boost(info, [(int(r), score) for r, score in fused])
+        return self._heading_boost(info, self._boost(info, [(int(r), score) for r, score in fused]))
 
     def _boost(self, info: QueryInfo, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Lift chunks of documents that fit the region/period the query names."""
@@ -142,6 +146,19 @@ class Searcher:
         boosted = [(row, score + (bonus if info.matches(docs[chunks[row].doc_id], chunks[row].text) else 0.0))
                    for row, score in ranked]
         return sorted(boosted, key=lambda pair: -pair[1])
+
+    @cached_property
+    def headings(self) -> HeadingMatcher:
+        return HeadingMatcher([c.section_path for c in self.index.chunks], self.index.tokenizer.tokenize)
+
+    def _heading_boost(self, info: QueryInfo, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Lift passages whose section headings hold the query's words (see retrieve/heading.py)."""
+        weight = self.settings.heading_weight
+        if not ranked or weight <= 0:
+            return ranked
+        bonus = weight * ranked[0][1]
+        scores = self.headings.scores(info.keywords, [row for row, _ in ranked])
+        return sorted(((row, score + bonus * scores[row]) for row, score in ranked), key=lambda pair: -pair[1])
 
     # ------------------------------------------------------------------ search
 
