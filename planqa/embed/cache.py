@@ -10,7 +10,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -110,11 +110,13 @@ class EmbeddingCache:
 
 def encode_passages_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None,
                            show_progress: bool = False,
-                           batch_size: int = DEFAULT_BATCH_SIZE) -> tuple[np.ndarray, int]:
+                           batch_size: int = DEFAULT_BATCH_SIZE,
+                           progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
     """Embed passages, reusing cached vectors; returns (vectors in input order, number computed).
 
     Only texts whose key is missing from the cache (or stored with another
     dimension) are embedded; duplicates within ``texts`` are embedded once.
+    ``progress(done, total)`` is called after each batch of passages to embed (for a UI).
     """
     texts = list(texts)
     if cache is None:
@@ -128,10 +130,15 @@ def encode_passages_cached(embedder: Embedder, texts: Sequence[str], cache: Embe
             missing[key] = text
     if missing:
         new_keys = list(missing)
-        computed = embedder.encode_passages([missing[k] for k in new_keys], batch_size=batch_size,
-                                            show_progress=show_progress)
-        cache.put_many(embedder.name, new_keys, computed)
-        cached.update(zip(new_keys, computed))
+        step = len(new_keys) if progress is None else batch_size
+        for begin in range(0, len(new_keys), step):
+            part = new_keys[begin:begin + step]
+            computed = embedder.encode_passages([missing[k] for k in part], batch_size=batch_size,
+                                                show_progress=show_progress)
+            cache.put_many(embedder.name, part, computed)
+            cached.update(zip(part, computed))
+            if progress is not None:
+                progress(begin + len(part), len(new_keys))
     log.info("%s: %d passages, %d from cache, %d embedded", embedder.name, len(texts),
              len(texts) - sum(1 for k in keys if k in missing), len(missing))
     out = np.empty((len(texts), embedder.dimension), dtype=np.float32)

@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -98,12 +98,14 @@ def build_index(
     chunker_settings: ChunkerSettings | None = None,
     tokenizer_settings: Any = None,
     show_progress: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
     embedder: Any = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     incremental: bool = True,
 ) -> dict[str, Any]:
     """Build or update the snapshot of ``corpus_dir`` in ``index_dir``; returns a build report.
 
+    ``progress(stage, done, total)`` reports the embedding of new passages (stage "embed").
     Files that cannot be read are skipped and listed in the report. With no readable
     document at all, nothing is written and the previous index stays live.
     """
@@ -158,7 +160,8 @@ def build_index(
     new_chunks = [c for chunks, vectors in zip(chunk_lists, vector_parts) if vectors is None for c in chunks]
     with EmbeddingCache(index_dir / CACHE_DIR) as cache:
         new_vectors, embedded = encode_passages_cached(
-            embedder, [c.indexed_text for c in new_chunks], cache, show_progress=show_progress)
+            embedder, [c.indexed_text for c in new_chunks], cache, show_progress=show_progress,
+            progress=(lambda done, total: progress("embed", done, total)) if progress else None)
     fresh = iter(np.asarray(new_vectors, dtype=np.float32).reshape(len(new_chunks), embedder.dimension))
     all_chunks = [c for chunks in chunk_lists for c in chunks]
     rows = []
