@@ -30,3 +30,17 @@ def test_high_tech_enterprises_compared_across_real_plans(corpus_docs):
     assert data["台山市·十三五"]["目标"] == 50  # the target table, not the 十二五 actuals table
     growth = {d["规划"]: d for d in comparison(rows, "研发经费投入增长率")}
     assert growth["台山市·十四五"]["变化"] == "年均增长12%" and growth["台山市·十四五"]["目标"] == 12
+
+
+def test_indicator_table_and_chart_data_of_all_five_plans(corpus_docs):
+    """What the 指标 page shows, on every real plan (台山十三五's 十二五 table has no targets)."""
+    from planqa.app.pages.indicators import TABLE_COLUMNS, _chart, table_frame
+
+    rows = indicator_rows(corpus_docs.values())
+    shown = table_frame(rows)[TABLE_COLUMNS].fillna("")
+    assert len(shown) == len(rows) == 29
+    assert set(shown["目标年"]) >= {"", "2020", "2025"}
+    for family in {r["类别"] for r in rows}:
+        data = [d for d in comparison(rows, family) if d["基期"] is not None or d["目标"] is not None]
+        if data:
+            assert _chart(data, family).to_dict()["mark"]["type"] == "bar"
