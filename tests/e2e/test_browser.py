@@ -35,3 +35,26 @@ def test_ask_in_a_real_browser(two_plan_index, tmp_path):
         frame = page.frame_locator("iframe").first
         assert "500" in frame.locator("#target").inner_text(timeout=30_000)
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_two_browser_sessions_at_once(two_plan_index):
+    """Two sessions ask at the same time against one server (one model, one index in memory)."""
+    pytest.importorskip("playwright", reason="pip install playwright (requirements-dev.txt)")
+    from playwright.sync_api import sync_playwright
+
+    questions = {"台山农村科技特派员到2025年的目标人数是多少？": "500",
+                 "江门科技赋能百千万工程方案提出到2025年推动多少名科技特派员投身服务？": "800"}
+    with browser.running_app(two_plan_index, browser.free_port()) as url, sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS, headless=True)
+        try:
+            pages = [chromium.new_context().new_page() for _ in questions]
+            for page, question in zip(pages, questions):
+                page.goto(url + "/", wait_until="networkidle")
+                page.get_by_label("问题", exact=True).fill(question)
+            for page in pages:  # both submitted before either is answered
+                page.get_by_role("button", name="提问").click()
+            for page, expected in zip(pages, questions.values()):
+                page.get_by_text("引用（").first.wait_for(timeout=180_000)
+                assert expected in page.inner_text("body")
+        finally:
+            chromium.close()
