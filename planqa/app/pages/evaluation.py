@@ -56,7 +56,7 @@ def _evaluation_tab() -> None:
 
     names = available()
     chosen = st.multiselect("检索器", names, default=[n for n in ("bm25", "dense", "hybrid") if n in names],
-                            key="e_retrievers", help="baseline 首次运行需要建立自己的索引，较慢。")
+                            key="e_retrievers", placeholder="选择检索器", help="baseline 首次运行需要建立自己的索引，较慢。")
     with_judgments = st.checkbox("把人工评判加入相关性标注（qrels）", key="e_judged")
     if st.button("运行评测", type="primary", key="e_run", icon=":material/play_arrow:", disabled=not chosen):
         try:

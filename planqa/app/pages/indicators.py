@@ -56,8 +56,8 @@ def render() -> None:
         return
     frame = table_frame(rows)
     c1, c2, c3 = st.columns(3)
-    regions = c1.multiselect("地区", sorted(frame["地区"].unique()), key="i_regions")
-    periods = c2.multiselect("时期", sorted(frame["时期"].unique()), key="i_periods")
+    regions = c1.multiselect("地区", sorted(frame["地区"].unique()), key="i_regions", placeholder="全部地区")
+    periods = c2.multiselect("时期", sorted(frame["时期"].unique()), key="i_periods", placeholder="全部时期")
     word = c3.text_input("指标名称包含", key="i_word").strip()
     shown = frame
     if regions:

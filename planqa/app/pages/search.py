@@ -48,10 +48,10 @@ def _filters(index: Any) -> dict[str, Any]:
     documents = list(index.documents.values())
     with st.sidebar:
         st.header("筛选")
-        regions = st.multiselect("地区", sorted({d.region for d in documents if d.region}), key="s_regions")
-        periods = st.multiselect("时期", sorted({d.period for d in documents if d.period}), key="s_periods")
+        regions = st.multiselect("地区", sorted({d.region for d in documents if d.region}), key="s_regions", placeholder="全部地区")
+        periods = st.multiselect("时期", sorted({d.period for d in documents if d.period}), key="s_periods", placeholder="全部时期")
         titles = {d.doc_id: d.title for d in documents}
-        doc_ids = st.multiselect("文档", list(titles), format_func=titles.get, key="s_docs")
+        doc_ids = st.multiselect("文档", list(titles), format_func=titles.get, key="s_docs", placeholder="全部文档")
         section_word = st.text_input("章节关键词", key="s_section", placeholder="如：保障措施").strip()
         k = st.slider("结果数", 5, 50, 10, key="s_k")
         per_doc = st.number_input("每个规划最多条数（0 为不限）", 0, 20, 3, key="s_per_doc")
