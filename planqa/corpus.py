@@ -18,19 +18,30 @@ from typing import Any
 from planqa.errors import IngestError, PlanqaError
 from planqa.index.store import write_json
 from planqa.ingest import SUPPORTED_SUFFIXES
+from planqa.ingest.limits import MAX_FILE_ENV, Limits
 from planqa.ingest.metadata import MANIFEST_NAME, DocMeta, doc_id_for, load_manifest
 
 REMOVED_DIR = ".removed"
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a Chinese character takes 3 in UTF-8
 
 
 def safe_file_name(name: str) -> str:
-    """The base name of ``name`` with path parts and characters unsafe in file names removed."""
+    """The base name of ``name`` with path parts and characters unsafe in file names removed.
+
+    ``../../etc/passwd.txt`` and ``/abs/path.txt`` become ``passwd.txt`` and ``path.txt``; a long
+    name is shortened (its suffix kept) to ``MAX_NAME_BYTES`` bytes of UTF-8.
+    """
     base = re.split(r"[/\\]", name.strip())[-1]
     base = _UNSAFE.sub("_", base).strip(" .")
     if not base or base.startswith("."):
         raise PlanqaError(f"unusable file name {name!r}")
-    return base[:180]
+    stem, suffix = os.path.splitext(base)
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES and stem:
+        stem = stem[:-1]
+    if not stem.strip(" ."):
+        raise PlanqaError(f"unusable file name {name!r}")
+    return stem + suffix
 
 
 def _write_manifest(corpus_dir: Path, entries: list[DocMeta]) -> None:
@@ -51,20 +62,29 @@ def _write_manifest(corpus_dir: Path, entries: list[DocMeta]) -> None:
 
 
 def add_file(corpus_dir: Path, name: str, content: bytes, meta: dict[str, Any] | None = None,
-             replace: bool = False) -> Path:
-    """Write an uploaded file into the corpus (and its metadata into the manifest)."""
+             replace: bool = False, max_bytes: int | None = None) -> Path:
+    """Write an uploaded file into the corpus (and its metadata into the manifest).
+
+    Only ever writes inside ``corpus_dir``, under ``safe_file_name(name)``. Everything is checked
+    before anything is written; the file appears whole or not at all (temporary file, fsync,
+    rename), so a crash never leaves half a document. Raises ``PlanqaError`` naming the file.
+    """
     file_name = safe_file_name(name)
     if Path(file_name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise IngestError(file_name, f"unsupported file type (supported: {', '.join(SUPPORTED_SUFFIXES)})")
+    limit = max_bytes if max_bytes is not None else Limits.from_env().max_file_bytes
+    if len(content) > limit:
+        raise IngestError(file_name, f"file is too large ({len(content):,} bytes > limit {limit:,} bytes); "
+                          f"raise the limit with {MAX_FILE_ENV}")
+    if not corpus_dir.is_dir():
+        raise PlanqaError(f"corpus folder not found: {corpus_dir}")
     target = corpus_dir / file_name
     if target.resolve().parent != corpus_dir.resolve():
         raise PlanqaError(f"refusing to write outside the corpus folder: {name!r}")
     if target.exists() and not replace:
         raise PlanqaError(f"{file_name} is already in the corpus (remove it first, or replace it)")
     entries = load_manifest(corpus_dir)
-    tmp = corpus_dir / f".{file_name}.upload"
-    tmp.write_bytes(content)
-    os.replace(tmp, target)
+    entry = None
     if meta:
         doc_id = meta.get("doc_id") or doc_id_for(file_name)
         clash = [e for e in entries.values() if e.doc_id == doc_id and e.file != file_name]
@@ -73,8 +93,21 @@ def add_file(corpus_dir: Path, name: str, content: bytes, meta: dict[str, Any] |
         fields = {k: v for k, v in meta.items() if v not in (None, "") and k != "doc_id"}
         if "years" in fields:
             fields["years"] = tuple(fields["years"])
-        entries[file_name] = DocMeta(doc_id=doc_id, file=file_name, **fields)
-        _write_manifest(corpus_dir, list(entries.values()))
+        entry = DocMeta(doc_id=doc_id, file=file_name, **fields)
+    tmp = corpus_dir / f".{file_name}.upload"
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        if entry is not None:
+            entries[file_name] = entry
+            _write_manifest(corpus_dir, list(entries.values()))
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PlanqaError(f"cannot write {file_name} into the corpus folder {corpus_dir}: "
+                          f"{exc.strerror or exc}") from exc
     return target
 
 

@@ -41,9 +41,8 @@ from planqa.answer.question import QuestionInfo, analyze_question, foreign_place
 from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
                                    normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
-from planqa.errors import PlanqaError
 from planqa.retrieve.query import analyze_query
-from planqa.retrieve.searcher import MAX_QUERY_CHARS
+from planqa.retrieve.validate import validate_query
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +93,7 @@ class Answerer:
 
     def ask(self, question: str) -> dict[str, Any]:
         """Answer ``question``: {"question", "answer", "abstained", "citations", "passages", …}."""
-        text = (question or "").strip()[:MAX_QUERY_CHARS]
-        if not text:
-            raise PlanqaError("the question is empty")
+        text = validate_query(question, "question")
         info = analyze_question(text, analyze_query(text, self.documents.values()))
         s = self.settings
         hits, query_vector = self._search_with_vector(text, info)
@@ -128,9 +125,7 @@ class Answerer:
 
     def retrieve(self, question: str) -> list[Any]:
         """The hits ``ask`` answers from (grouped by plan for a cross-plan question)."""
-        text = (question or "").strip()[:MAX_QUERY_CHARS]
-        if not text:
-            raise PlanqaError("the question is empty")
+        text = validate_query(question, "question")
         return self._search(text, analyze_question(text, analyze_query(text, self.documents.values())))
 
     def _search_with_vector(self, text: str, info: QuestionInfo) -> tuple[list[Any], np.ndarray | None]:

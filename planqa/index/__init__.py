@@ -67,9 +67,9 @@ class Index:
 
     @cached_property
     def vectors(self):
-        from planqa.index.faiss import FaissStore
+        from planqa.index.vectors import load_vector_store
 
-        store = FaissStore.load(self.snapshot, self.manifest["vectors"]["type"])
+        store = load_vector_store(self.snapshot, self.manifest, row_docs=self._doc_of_row)
         if store.size != len(self.chunks):
             raise IndexMismatchError(f"{self.snapshot}: {store.size} vectors for {len(self.chunks)} chunks; "
                                      + rebuild_hint(self.index_dir))

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -21,15 +22,17 @@ from typing import Any, Callable
 import numpy as np
 
 from planqa import __version__
-from planqa.chunk import Chunker, ChunkerSettings
+from planqa.chunk import ChunkLimitError, Chunker, ChunkerSettings
 from planqa.errors import IngestError, PlanqaError
 from planqa.index import FORMAT_VERSION
-from planqa.index.faiss import FaissStore
 from planqa.index.store import (
     MANIFEST, live_snapshot, new_snapshot, read_chunks, read_documents, read_json, write_chunks,
     write_documents, write_json,
 )
-from planqa.ingest import DEFAULT_MAX_BYTES, corpus_files, load_document
+from planqa.index.store import check_writable
+from planqa.index.vectors import build_vector_store, load_vector_store, vector_params
+from planqa.ingest import corpus_files, load_document
+from planqa.ingest.limits import Limits
 from planqa.ingest.metadata import load_manifest
 from planqa.records import Chunk, Document, content_hash
 
@@ -79,7 +82,11 @@ class _Previous:
             return
         documents = {d.doc_id: d for d in read_documents(snapshot)}
         chunks = read_chunks(snapshot)
-        vectors = FaissStore.load(snapshot, manifest["vectors"]["type"], mmap=False).vectors()
+        try:
+            vectors = load_vector_store(snapshot, manifest, mmap=False).vectors()
+        except PlanqaError as exc:  # e.g. a Milvus server that is gone: the embedding cache still helps
+            log.warning("cannot reuse the live snapshot's vectors: %s", exc)
+            return
         rows: dict[str, list[int]] = {}
         for row, chunk in enumerate(chunks):
             rows.setdefault(chunk.doc_id, []).append(row)
@@ -100,14 +107,18 @@ def build_index(
     show_progress: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     embedder: Any = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     incremental: bool = True,
+    vector_store: str | None = None,
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """Build or update the snapshot of ``corpus_dir`` in ``index_dir``; returns a build report.
 
     ``progress(stage, done, total)`` reports the embedding of new passages (stage "embed").
-    Files that cannot be read are skipped and listed in the report. With no readable
-    document at all, nothing is written and the previous index stays live.
+    Files that cannot be read, or exceed ``limits`` (default: ``Limits.from_env()``; ``max_bytes``
+    overrides its file size), are skipped and listed in the report with the reason. With no readable
+    document at all, nothing is written and the previous index stays live. ``vector_store`` is a
+    URI choosing FAISS (default) or Milvus (see ``planqa.index.vectors``).
     """
     from planqa.embed import EmbeddingCache, encode_passages_cached, load_embedder
     from planqa.index.bm25 import BM25Index
@@ -115,6 +126,10 @@ def build_index(
 
     started = time.perf_counter()
     index_dir = Path(index_dir)
+    limits = limits or Limits.from_env()
+    if max_bytes is not None:
+        limits = replace(limits, max_file_bytes=max_bytes)
+    check_writable(index_dir)
     embedder = embedder or load_embedder(model)
     settings = chunker_settings or ChunkerSettings(tokenizer=embedder.name)
     tokenizer = ChineseTokenizer(tokenizer_settings or TokenizerSettings())
@@ -140,10 +155,10 @@ def build_index(
                 _, document, chunks, vectors = previous.docs[digest]
                 reused += 1
             else:
-                document = load_document(path, meta, max_bytes=max_bytes)
-                chunks, vectors = chunker.chunk(document), None
-        except (IngestError, OSError) as exc:
-            error = exc if isinstance(exc, IngestError) else IngestError(path, str(exc))
+                document = load_document(path, meta, max_bytes=limits.max_file_bytes)
+                chunks, vectors = chunker.chunk(document, max_chunks=limits.max_chunks_per_document), None
+        except (IngestError, ChunkLimitError, OSError) as exc:
+            error = exc if isinstance(exc, IngestError) else IngestError(path, getattr(exc, "reason", None) or str(exc))
             log.warning("skipped %s", error)
             errors.append(str(error))
             continue
@@ -158,17 +173,23 @@ def build_index(
         raise PlanqaError(f"nothing to index in {corpus_dir}: {'; '.join(errors) or 'the folder holds no documents'}")
 
     new_chunks = [c for chunks, vectors in zip(chunk_lists, vector_parts) if vectors is None for c in chunks]
-    with EmbeddingCache(index_dir / CACHE_DIR) as cache:
+    texts = [c.indexed_text for c in new_chunks]
+    report_progress = (lambda done, total: progress("embed", done, total)) if progress else None
+    try:
+        with EmbeddingCache(index_dir / CACHE_DIR) as cache:
+            new_vectors, embedded = encode_passages_cached(
+                embedder, texts, cache, show_progress=show_progress, progress=report_progress)
+    except (sqlite3.Error, OSError) as exc:  # a damaged or full cache only costs speed
+        log.warning("embedding cache %s unusable (%s); embedding without it", index_dir / CACHE_DIR, exc)
         new_vectors, embedded = encode_passages_cached(
-            embedder, [c.indexed_text for c in new_chunks], cache, show_progress=show_progress,
-            progress=(lambda done, total: progress("embed", done, total)) if progress else None)
+            embedder, texts, None, show_progress=show_progress, progress=report_progress)
     fresh = iter(np.asarray(new_vectors, dtype=np.float32).reshape(len(new_chunks), embedder.dimension))
     all_chunks = [c for chunks in chunk_lists for c in chunks]
     rows = []
     for chunks, vectors in zip(chunk_lists, vector_parts):
         rows.extend(vectors if vectors is not None else [next(fresh) for _ in chunks])
     matrix = np.asarray(rows, dtype=np.float32).reshape(len(all_chunks), embedder.dimension)
-    store = FaissStore.build(matrix, vector_index)
+    store = build_vector_store(matrix, index_dir, vector_index, vector_store, [c.doc_id for c in all_chunks])
     titles = {d.doc_id: d.title for d in documents}
     bm25 = BM25Index.build([bm25_text(c, titles[c.doc_id]) for c in all_chunks], tokenizer)
 
@@ -185,7 +206,7 @@ def build_index(
         "chunker": settings.to_dict(),
         "tokenizer": tokenizer.settings.to_dict(),
         "bm25": {**bm25.params, "fields": ["title", "section_path", "text"]},
-        "vectors": store.params,
+        "vectors": vector_params(store),
         "counts": {"documents": len(documents), "chunks": len(all_chunks)},
         "skipped": errors,
     }
@@ -193,6 +214,7 @@ def build_index(
         write_documents(folder, documents)
         write_chunks(folder, all_chunks)
         store.save(folder)
+        manifest["vectors"] = vector_params(store)  # a Milvus store names its collection after the folder
         bm25.save(folder / "bm25")
         write_json(folder / MANIFEST, manifest)
     report = {
@@ -203,6 +225,7 @@ def build_index(
         "reused_documents": reused,
         "seconds": round(time.perf_counter() - started, 2),
         "errors": errors,
+        "limits": limits.to_dict(),
         "per_document": {d.doc_id: {"chunks": per_doc[d.doc_id],
                                     "removed_chars": d.cleaning_report.get("removed_chars", {})}
                          for d in documents},

@@ -16,6 +16,7 @@ so a crash or an exception mid-build leaves the previous snapshot live and loada
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -86,6 +87,49 @@ def require_snapshot(index_dir: Path) -> Path:
     return snapshot
 
 
+class IndexWriteError(PlanqaError, OSError):
+    """The index folder could not be written (disk full, read-only, no permission); the
+    previous index is unchanged. An ``OSError`` too, for callers that catch those."""
+
+
+def write_error(index_dir: Path, exc: OSError, name_file: bool = True) -> IndexWriteError:
+    """A user-facing error for a failed write into ``index_dir``, keeping the errno."""
+    where = f" ({exc.filename})" if name_file and getattr(exc, "filename", None) else ""
+    error = IndexWriteError(f"cannot write the index folder {index_dir}: {exc.strerror or exc}{where}; "
+                            "the previous index (if any) is unchanged and still live")
+    error.errno = exc.errno
+    return error
+
+
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
+
+
+def os_reason(exc: BaseException) -> OSError | None:
+    """The file-system failure behind ``exc``: the ``OSError`` itself, or one recognised in the
+    message of a library that reports it otherwise (FAISS raises ``RuntimeError("… write error …
+    (No space left on device)")``); None for anything else."""
+    if isinstance(exc, OSError):
+        return exc
+    if not isinstance(exc, Exception):
+        return None
+    text = str(exc)
+    for code in _WRITE_ERRNOS:
+        if os.strerror(code) in text:
+            return OSError(code, os.strerror(code))
+    return None
+
+
+def check_writable(index_dir: Path) -> None:
+    """Fail early, before any slow work, when ``index_dir`` cannot be created or written."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=index_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise write_error(index_dir, exc, name_file=False) from exc
+
+
 @contextmanager
 def new_snapshot(index_dir: Path) -> Iterator[Path]:
     """Yield an empty snapshot folder; on normal exit make it live, on any error delete it."""
@@ -94,7 +138,8 @@ def new_snapshot(index_dir: Path) -> Iterator[Path]:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         folder = Path(tempfile.mkdtemp(prefix=f"v-{stamp}-", dir=index_dir))
     except OSError as exc:
-        raise PlanqaError(f"cannot write the index folder {index_dir}: {exc.strerror or exc}") from exc
+        raise write_error(index_dir, exc) from exc
+    swapped = False
     try:
         yield folder
         for path in folder.rglob("*"):
@@ -108,9 +153,14 @@ def new_snapshot(index_dir: Path) -> Iterator[Path]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(pointer_tmp, index_dir / CURRENT)
+        swapped = True  # from here on the new snapshot is live: never delete it
         _fsync_dir(index_dir)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+    except BaseException as exc:
+        if not swapped:
+            discard_snapshot(folder)
+        reason = os_reason(exc)  # disk full, read-only, permissions: the old snapshot stays live
+        if reason is not None:
+            raise write_error(index_dir, reason) from exc
         raise
     prune_snapshots(index_dir)
 
@@ -123,7 +173,15 @@ def prune_snapshots(index_dir: Path, keep: int = KEEP_SNAPSHOTS) -> None:
     keepers = set(complete[-keep:]) | ({live} if live else set())
     for path in snapshots:
         if path not in keepers:
-            shutil.rmtree(path, ignore_errors=True)
+            discard_snapshot(path)
+
+
+def discard_snapshot(path: Path) -> None:
+    """Delete a snapshot folder and what it keeps outside itself (a Milvus collection)."""
+    from planqa.index.vectors import drop_external_vectors
+
+    drop_external_vectors(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def write_documents(folder: Path, documents: list[Document]) -> None:

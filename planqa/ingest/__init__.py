@@ -13,6 +13,7 @@ from pathlib import Path
 
 from planqa.errors import IngestError, MissingDependencyError, PlanqaError
 from planqa.ingest.clean import clean
+from planqa.ingest.limits import DEFAULT_MAX_FILE_BYTES
 from planqa.ingest.metadata import MANIFEST_NAME, DocMeta, doc_id_for, infer_meta, load_manifest
 from planqa.ingest.outline import build_sections
 from planqa.ingest.tables import indicators_from_table
@@ -20,7 +21,7 @@ from planqa.records import Document
 
 log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES  # see planqa.ingest.limits
 
 
 def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -23,7 +23,9 @@ from planqa.records import Table
 
 log = logging.getLogger(__name__)
 
-BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# Bounded: an unclosed "[bookmark:" must not make cleaning quadratic (real marks are < 30 chars).
+BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,200}\]")
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]{0,20}[ -/]{0,5}[@-~]")  # terminal colours in a captured log or paste
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》【】—…·"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000]+(?=[{CJK}{CJK_PUNCT}])")
@@ -45,8 +47,11 @@ class CleanResult:
 
 
 def normalize_characters(text: str, removals: Removals) -> str:
-    """Line ends to LF, BOM/zero-width/control characters out, NBSP to space."""
+    """Line ends to LF, terminal escape sequences and BOM/zero-width/control characters out, NBSP to space."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for match in ANSI_ESCAPE.finditer(text):
+        removals.add("control_characters", match.group(0))
+    text = ANSI_ESCAPE.sub("", text)
     out = []
     for ch in text:
         if ch in "\n\t":
@@ -85,18 +90,29 @@ def tidy_spaces(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+def _row_end(lines: list[str], index: int) -> int:
+    """Index of the first empty line at or after ``index`` (the end of a TAB-table row)."""
+    while index < len(lines) and lines[index].strip():
+        index += 1
+    return index
+
+
 def segment_blocks(lines: list[str]) -> list[str | TableBlock]:
     """Paragraph lines and tables, in order."""
     blocks: list[str | TableBlock] = []
     index = 0
+    no_tab_table_before = 0  # a TAB run that is no table: its later lines are not tried again
     while index < len(lines):
         line = lines[index]
         stripped = tidy_spaces(line)
         parsed = None
         if stripped == "序号":
             parsed = parse_numbered_table(lines, index)
-        elif line.startswith("\t") and stripped:
+        elif line.startswith("\t") and stripped and index >= no_tab_table_before:
             parsed = parse_tab_table(lines, index)
+            if parsed is None:
+                # A table starting later in this row would have the same rows or fewer (linear time).
+                no_tab_table_before = _row_end(lines, index)
         if parsed is None:
             if stripped:
                 blocks.append(stripped)

@@ -122,11 +122,15 @@ def infer_meta(doc_id: str, file: str, text: str, declared_title: str | None = N
 
 
 def doc_id_for(file_name: str) -> str:
-    """A readable id from a file name: lower-case ASCII words, or a hash for Chinese names."""
-    stem = Path(file_name).stem
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    if len(slug) >= 3:
-        return slug
+    """A readable id from a file name: lower-case ASCII words; for a name with Chinese (or other
+    non-ASCII) characters, its ASCII words plus a hash of the whole name, so 规划2021.txt and
+    方案2021.txt do not both become "2021"; "doc-" and a hash when no ASCII word is left."""
     from planqa.records import content_hash
 
+    stem = Path(file_name).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if len(slug) >= 3 and stem.isascii():
+        return slug
+    if len(slug) >= 3:
+        return f"{slug[:40].strip('-')}-{content_hash(stem, length=6)}"
     return "doc-" + content_hash(stem, length=10)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from planqa.records import Indicator, Table
 
 MAX_CELL_CHARS = 80
+MAX_HEADER_CELLS = 20  # a 序号 line followed by more cells than this before "1" is no table header
 
 
 @dataclass
@@ -33,10 +35,10 @@ def _join_cell(parts: list[str]) -> str:
     return "".join(p.strip() for p in parts).replace("|", "｜")
 
 
-def _cells(lines: list[str], start: int) -> tuple[list[tuple[str, int]], bool]:
-    """Cells from ``start`` on, as (text, index of the line after the cell); and TAB mode."""
+def _iter_cells(lines: list[str], start: int) -> Iterator[tuple[str, int]]:
+    """Cells from ``start`` on, as (text, index of the line after the cell), read lazily so a
+    caller that stops early costs only what it read."""
     tab_mode = lines[start].startswith("\t")
-    cells: list[tuple[str, int]] = []
     index = start
     while index < len(lines):
         line = lines[index]
@@ -52,28 +54,41 @@ def _cells(lines: list[str], start: int) -> tuple[list[tuple[str, int]], bool]:
         while tab_mode and index < len(lines) and lines[index].strip() and not lines[index].startswith("\t"):
             parts.append(lines[index])  # a wrapped cell
             index += 1
-        cells.append((_join_cell(parts), index))
-    return cells, tab_mode
+        yield _join_cell(parts), index
 
 
 def parse_numbered_table(lines: list[str], start: int) -> tuple[TableBlock, int] | None:
-    """Parse a table whose first cell (``lines[start]``) is 序号. Returns (table, next index)."""
-    cells, _ = _cells(lines, start)
-    texts = [c for c, _ in cells]
-    if "1" not in texts:
+    """Parse a table whose first cell (``lines[start]``) is 序号. Returns (table, next index).
+
+    The header is the cells before the first "1" (at most ``MAX_HEADER_CELLS``); rows follow
+    while each starts with the next row number. Cells are read only as far as the table goes,
+    so a document of many 序号 lines stays linear.
+    """
+    cells = _iter_cells(lines, start)
+    header: list[str] = []
+    for text, _ in cells:
+        if text == "1":
+            break
+        header.append(text)
+        if len(header) > MAX_HEADER_CELLS:
+            return None
+    else:
         return None
-    ncols = texts.index("1")
+    ncols = len(header)
     if ncols < 2:
         return None
-    header = texts[:ncols]
     rows: list[list[str]] = []
-    pos = ncols
-    while pos + ncols <= len(texts) and texts[pos] == str(len(rows) + 1):
-        rows.append(texts[pos: pos + ncols])
-        pos += ncols
+    row, end = ["1"], -1
+    for text, after in cells:
+        if not row and text != str(len(rows) + 1):
+            break
+        row.append(text)
+        if len(row) == ncols:
+            rows.append(row)
+            row, end = [], after
     if not rows:
         return None
-    return TableBlock(header, rows), cells[pos - 1][1]
+    return TableBlock(header, rows), end
 
 
 def parse_tab_table(lines: list[str], start: int) -> tuple[TableBlock, int] | None:
@@ -90,6 +105,8 @@ def parse_tab_table(lines: list[str], start: int) -> tuple[TableBlock, int] | No
                 index += 1
             row.append(_join_cell(parts))
         rows.append(row)
+        if len(rows[0]) < 2:
+            return None  # no header row: stop before reading the rest of the run
         while index < len(lines) and not lines[index].strip():
             index += 1
     if len(rows) < 2 or len(rows[0]) < 2:

@@ -6,11 +6,15 @@ aliases come from the index's own document metadata, so new regions need no code
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from planqa.records import Document
+
+log = logging.getLogger(__name__)
 
 PERIOD_NAMES = ("十二五", "十三五", "十四五", "十五五")
 # Question phrasing that carries no content; removed from the keyword (BM25) query only.
@@ -21,6 +25,67 @@ QUESTION_PHRASES = re.compile(
 # Words that name a document rather than what is asked about ("台山十四五规划的保障措施").
 DOC_WORDS = re.compile(r"(科技创新发展规划|科技创新规划|实施方案|规划|方案)")
 CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|哪些(?:规划|城市|地区|地方)|对比|比较|分别|异同|共同)")
+
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_converter_lock = threading.Lock()
+_converter: Callable[[str], str] | None = None
+_converter_missing = False
+
+
+def _is_traditional_only(ch: str) -> bool:
+    """A CJK character outside GB2312 (the simplified set): traditional or rare."""
+    try:
+        ch.encode("gb2312")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def _load_converter() -> Callable[[str], str] | None:
+    """OpenCC's traditional→simplified converter, imported on first use; None if not installed.
+
+    Works with ``opencc-python-reimplemented`` (pinned in requirements.txt) and with the
+    ``opencc`` bindings; both install a module named ``opencc``.
+    """
+    global _converter, _converter_missing
+    with _converter_lock:
+        if _converter is None and not _converter_missing:
+            try:
+                from opencc import OpenCC
+            except ImportError:
+                _converter_missing = True
+                log.warning("opencc-python-reimplemented is not installed: traditional characters in "
+                            "queries are not converted (pip install opencc-python-reimplemented)")
+                return None
+            instance: Any = None
+            for config in ("t2s", "t2s.json"):
+                try:
+                    instance = OpenCC(config)
+                    break
+                except Exception:  # the other package names its configs differently
+                    continue
+            if instance is None:
+                _converter_missing = True
+                log.warning("opencc is installed but has no t2s conversion; traditional queries are not converted")
+                return None
+            _converter = instance.convert
+        return _converter
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional characters converted to simplified (OpenCC t2s), so a query in
+    繁體 finds the 简体 text of the plans. Text of simplified characters only is returned as is
+    (OpenCC is not even loaded), so the common case costs one scan."""
+    if not any(_is_traditional_only(ch) for ch in _CJK_RE.findall(text)):
+        return text
+    convert = _load_converter()
+    if convert is None:
+        return text
+    converted = convert(text)
+    if converted != text:
+        log.info("query converted to simplified characters: %r → %r", text, converted)
+    return converted
 
 
 def names_plan_period(text: str, period: str, aliases: Iterable[str]) -> bool:
@@ -68,8 +133,9 @@ class QueryInfo:
 
 
 def analyze_query(query: str, documents: Iterable[Document]) -> QueryInfo:
-    """Detect regions and periods named in ``query`` among those of ``documents``."""
-    text = query.strip()
+    """Detect regions and periods named in ``query`` among those of ``documents`` (traditional
+    characters are read as simplified first)."""
+    text = to_simplified(query.strip())
     regions: set[str] = set()
     alias_to_region: dict[str, str] = {}
     for document in documents:

@@ -23,6 +23,7 @@ from planqa.records import Chunk
 from planqa.retrieve.heading import HeadingMatcher
 from planqa.retrieve.fusion import reciprocal_rank_fusion, weighted_sum_fusion
 from planqa.retrieve.query import QueryInfo, analyze_query
+from planqa.retrieve.validate import validate_query
 
 log = logging.getLogger(__name__)
 RETRIEVERS = ("bm25", "dense", "hybrid")
@@ -174,12 +175,9 @@ class Searcher:
         per_doc: int | None = None,
     ) -> list[Hit]:
         """Top ``k`` hits for ``query``; filters restrict to matching documents."""
-        query = (query or "").strip()
-        if not query:
-            raise PlanqaError("the query is empty")
+        query = validate_query(query)
         if k < 1:
             raise PlanqaError("k must be at least 1")
-        query = query[:MAX_QUERY_CHARS]
         if doc_ids:
             unknown = [d for d in doc_ids if d not in self.index.documents]
             if unknown:

@@ -13,16 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+from apphelpers import ROOT
+
 TWO_PLANS = {"taishan-14fyp", "jiangmen-bqw-2023"}
-
-
-def page_script(name: str) -> None:
-    """AppTest.from_function target: render one page on its own."""
-    import importlib
-
-    importlib.import_module("planqa.app.pages." + name).render()
 
 
 def _gold(path: Path) -> Path:

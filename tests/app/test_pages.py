@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP, page_script
+from apphelpers import APP, page_script
 
 pytestmark = pytest.mark.slow
 TIMEOUT = 300

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from planqa.errors import IngestError, MissingDependencyError
+from planqa.ingest.limits import DEFAULT_MAX_FILE_BYTES, MAX_FILE_ENV
 from planqa.ingest.readers.base import RawDocument, Reader
 from planqa.ingest.readers.docx import DocxReader
 from planqa.ingest.readers.html import HtmlReader
@@ -21,7 +22,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "READERS", "RawDocument", "Reader", "read_file",
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES  # see planqa.ingest.limits
 
 READERS: list[Reader] = [TxtReader(), DocxReader(), PdfReader(), HtmlReader()]
 
@@ -67,7 +68,10 @@ def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocume
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if size > max_bytes:
-        raise IngestError(path, f"file is too large ({_size(size)} > limit {_size(max_bytes)})")
+        shown, limit = _size(size), _size(max_bytes)
+        if shown == limit:  # 50 MB + 1 byte must not read "50 MB > limit 50 MB"
+            shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes"
+        raise IngestError(path, f"file is too large ({shown} > limit {limit}); raise the limit with {MAX_FILE_ENV}")
     try:
         document = reader.read(path)
     except (IngestError, MissingDependencyError):

@@ -102,6 +102,28 @@ def _guess(data: bytes, path: Path) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def _mixed_encoding(data: bytes) -> str | None:
+    """A reason naming where the text stops being valid, when a file starts as UTF-8 or GB18030
+    Chinese text and then changes encoding (two files pasted together, say)."""
+    best: tuple[int, str] | None = None
+    for name in ("utf-8", "gb18030"):
+        try:
+            data.decode(name)
+            return None
+        except UnicodeDecodeError as exc:
+            if best is None or exc.start > best[0]:
+                best = (exc.start, name)
+    assert best is not None
+    position, name = best
+    prefix = data[:position].decode(name)
+    if sum(1 for ch in prefix if ord(ch) > 127) < _MIN_GUESS_BYTES // 2:
+        return None  # hardly any text before the bad byte: just an unknown encoding
+    line = prefix.count("\n") + 1
+    label = "UTF-8" if name == "utf-8" else "GB18030/GBK"
+    return (f"mixed text encodings: valid {label} up to byte {position} (line {line}), then bytes that are "
+            f"not {label}; save the whole file in one encoding, preferably UTF-8")
+
+
 def decode_bytes(data: bytes, path: str | Path, declared: str | None = None) -> tuple[str, str]:
     """Decode file bytes to text with LF newlines and no BOM; return ``(text, encoding)``.
 
@@ -139,7 +161,13 @@ def decode_bytes(data: bytes, path: str | Path, declared: str | None = None) -> 
             text, encoding = attempt, name
             break
         if text is None:
-            text, encoding = _guess(data, path)
+            try:
+                text, encoding = _guess(data, path)
+            except IngestError:
+                mixed = _mixed_encoding(data)
+                if mixed:
+                    raise IngestError(path, mixed) from None
+                raise
     text = normalise_newlines(text.lstrip("\ufeff"))
     sample = text[:1 << 20]
     if sample and len(_CONTROL_CHARS_RE.findall(sample)) / len(sample) > _MAX_CONTROL_SHARE:

@@ -1,0 +1,1 @@
+"""Scale benchmark: a large corpus generated from the five real plans, and vectors derived from their embeddings."""
