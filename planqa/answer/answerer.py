@@ -94,7 +94,7 @@ class Answerer:
     def ask(self, question: str) -> dict[str, Any]:
         """Answer ``question``: {"question", "answer", "abstained", "citations", "passages", …}."""
         text = validate_query(question, "question")
-        info = analyze_question(text, analyze_query(text, self.documents.values()))
+        info = analyze_question(text, analyze_query(text, self.searcher.regions))
         s = self.settings
         hits, query_vector = self._search_with_vector(text, info)
         pool = [i for i in self.rank(text, info, hits, query_vector) if eligible(i.features, info)]
@@ -126,7 +126,7 @@ class Answerer:
     def retrieve(self, question: str) -> list[Any]:
         """The hits ``ask`` answers from (grouped by plan for a cross-plan question)."""
         text = validate_query(question, "question")
-        return self._search(text, analyze_question(text, analyze_query(text, self.documents.values())))
+        return self._search(text, analyze_question(text, analyze_query(text, self.searcher.regions)))
 
     def _search_with_vector(self, text: str, info: QuestionInfo) -> tuple[list[Any], np.ndarray | None]:
         """The hits and the question vector the search embedded (None for a keyword-only search)."""

@@ -70,7 +70,7 @@ def _records(answerer: Any, questions: list[tuple[str, str, bool]]) -> list[dict
     out = []
     for qid, question, answerable in questions:
         result = answerer.ask(question)
-        info = analyze_question(question, analyze_query(question, answerer.documents.values()))
+        info = analyze_question(question, analyze_query(question, answerer.searcher.regions))
         out.append({"id": qid, "answerable": answerable, "typed": info.typed, "result": result,
                     "confidence": result["confidence"], "foreign": answerer.foreign_place(question) is not None})
     return out

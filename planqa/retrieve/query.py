@@ -132,25 +132,41 @@ class QueryInfo:
         return bool(self.regions or self.periods)
 
 
-def analyze_query(query: str, documents: Iterable[Document]) -> QueryInfo:
-    """Detect regions and periods named in ``query`` among those of ``documents`` (traditional
-    characters are read as simplified first)."""
+class RegionTable:
+    """Every alias of every region of a document set, built once (a million-chunk index has tens
+    of thousands of documents; rebuilding this per query cost half a second)."""
+
+    def __init__(self, documents: Iterable[Document]):
+        self.alias_to_region: dict[str, str] = {}
+        for region in sorted({d.region for d in documents if d.region}):
+            for alias in region_aliases(region):
+                self.alias_to_region.setdefault(alias, region)
+        self.longest = max(map(len, self.alias_to_region), default=0)
+
+    def found_in(self, text: str) -> list[str]:
+        """Aliases occurring in ``text``, longest first (looked up from the text's substrings, so
+        the cost does not grow with the number of regions)."""
+        found = {text[i:j] for i in range(len(text))
+                 for j in range(i + 2, min(len(text), i + self.longest) + 1) if text[i:j] in self.alias_to_region}
+        return sorted(found, key=lambda alias: (-len(alias), alias))
+
+
+def analyze_query(query: str, documents: Iterable[Document] | RegionTable) -> QueryInfo:
+    """Detect regions and periods named in ``query`` among those of ``documents`` (or of a
+    ``RegionTable`` built from them once); traditional characters are read as simplified first."""
     text = to_simplified(query.strip())
+    table = documents if isinstance(documents, RegionTable) else RegionTable(documents)
     regions: set[str] = set()
-    alias_to_region: dict[str, str] = {}
-    for document in documents:
-        if document.region:
-            for alias in region_aliases(document.region):
-                alias_to_region.setdefault(alias, document.region)
     # longest aliases first so 茂名市茂南区 wins over 茂名市
     remaining = text
     mentions: set[str] = set()
-    for alias in sorted(alias_to_region, key=len, reverse=True):
+    present = table.found_in(text)
+    for alias in present:
         if alias in remaining:
-            regions.add(alias_to_region[alias])
+            regions.add(table.alias_to_region[alias])
             mentions.add(alias)
             remaining = remaining.replace(alias, " ")
-    periods = {name for name in PERIOD_NAMES if names_plan_period(text, name, alias_to_region)}
+    periods = {name for name in PERIOD_NAMES if names_plan_period(text, name, present)}
     content = DOC_WORDS.sub(" ", remaining)
     content = re.sub(r"\s+", " ", content).strip(" ，,的") or text
     keywords = QUESTION_PHRASES.sub(" ", content)

@@ -22,7 +22,7 @@ from planqa.index import Index
 from planqa.records import Chunk
 from planqa.retrieve.heading import HeadingMatcher
 from planqa.retrieve.fusion import reciprocal_rank_fusion, weighted_sum_fusion
-from planqa.retrieve.query import QueryInfo, analyze_query
+from planqa.retrieve.query import QueryInfo, RegionTable, analyze_query
 from planqa.retrieve.validate import validate_query
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,11 @@ class Searcher:
         return sorted(boosted, key=lambda pair: -pair[1])
 
     @cached_property
+    def regions(self) -> RegionTable:
+        """The region aliases of the index's documents, for query analysis."""
+        return RegionTable(self.index.documents.values())
+
+    @cached_property
     def headings(self) -> HeadingMatcher:
         return HeadingMatcher([c.section_path for c in self.index.chunks], self.index.tokenizer.tokenize)
 
@@ -182,7 +187,7 @@ class Searcher:
             unknown = [d for d in doc_ids if d not in self.index.documents]
             if unknown:
                 raise PlanqaError(f"unknown doc_id {', '.join(unknown)}; known: {', '.join(sorted(self.index.documents))}")
-        info = analyze_query(query, self.index.documents.values())
+        info = analyze_query(query, self.regions)
         allowed = self.index.mask(regions, periods, doc_ids)
         if allowed is not None and not allowed.any():
             return []

@@ -60,3 +60,20 @@ def test_quota_and_grouping():
     assert [r for r, _ in apply_quota(ranked, chunks, 1)] == [0, 1, 4]
     assert [r for r, _ in apply_quota(ranked, chunks, 2)] == [0, 1, 2, 4, 5]
     assert [chunks[r].doc_id for r, _ in group_by_document(ranked, chunks)] == ["a", "a", "a", "b", "b", "c"]
+
+
+def test_region_table_finds_the_same_regions_as_scanning_every_alias():
+    """The per-index alias table (built once) gives what checking every alias against the query gave."""
+    from planqa.records import Document
+    from planqa.retrieve.query import RegionTable, analyze_query
+
+    docs = [Document("a", "规划", "x", region="茂名市茂南区", period="十四五"),
+            Document("b", "规划", "x", region="台山市", period="十三五"),
+            Document("c", "规划", "x", region="江门市", period="十四五")]
+    table = RegionTable(docs)
+    assert table.found_in("茂名市茂南区和台山的目标") == ["茂名市茂南区", "茂南区", "台山", "茂南"]
+    for query in ("茂名市茂南区十四五规划的目标", "台山十三五期间高新技术企业", "江门和台山各有什么做法？", "无地区的问题"):
+        by_table, by_documents = analyze_query(query, table), analyze_query(query, docs)
+        assert (by_table.regions, by_table.periods, by_table.keywords, by_table.mentions) == \
+            (by_documents.regions, by_documents.periods, by_documents.keywords, by_documents.mentions)
+    assert analyze_query("台山十三五规划", table).periods == {"十三五"}

@@ -112,7 +112,7 @@ def _judging_tab() -> None:
     except Exception as exc:
         show_error(exc)
         return
-    terms = query_terms(searcher.index, query)
+    terms = query_terms(searcher, query)
     with _store() as store:
         previous = store.for_query(query)
     mine = {(j.doc_id, j.start, j.end): j.grade for j in previous if j.evaluator == evaluator}

@@ -17,10 +17,10 @@ VIEWS = ("按规划分组", "平铺列表", "各地做法对比")
 MAX_CANDIDATES = 200
 
 
-def query_terms(index: Any, query: str) -> list[str]:
+def query_terms(searcher: Any, query: str) -> list[str]:
     """The words to highlight: the query's BM25 tokens, question phrasing removed."""
-    info = analyze_query(query, index.documents.values())
-    tokens = index.tokenizer.tokenize(info.keywords) + sorted(info.mentions)
+    info = analyze_query(query, searcher.regions)
+    tokens = searcher.index.tokenizer.tokenize(info.keywords) + sorted(info.mentions)
     return [t for t in dict.fromkeys(tokens) if len(t) > 1 or t.isdigit()]
 
 
@@ -101,7 +101,7 @@ def render() -> None:
     if "s_result" not in st.session_state:
         return
     query, view, hits = st.session_state["s_result"]
-    terms = query_terms(index, query)
+    terms = query_terms(searcher, query)
     if not hits:
         st.info("没有找到匹配的段落。可以放宽筛选条件或换一种说法。")
         return
