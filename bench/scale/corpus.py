@@ -18,6 +18,7 @@ the time of each stage for a size is the sum over the documents in its prefix.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -123,6 +124,35 @@ def corpus_complete(out_dir: Path, chunks: int, seed: int, source_hash: str) -> 
     return None
 
 
+class _InProcess:
+    """What build_corpus uses of a Pool, run in this process."""
+
+    def imap(self, function: Any, items: Any, chunksize: int = 1) -> Any:
+        return map(function, items)
+
+    def terminate(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _workers(processes: int, init_args: tuple[Any, ...]) -> Any:
+    """A spawn pool whose workers load the model themselves, or, for one process, this process
+    (no spawn: a spawned child re-imports ``__main__``, which a test runner may have replaced, and
+    a worker that cannot start makes a Pool respawn it forever)."""
+    if processes <= 1:
+        import logging
+
+        previous = logging.root.manager.disable
+        _init_worker(*init_args)
+        try:
+            yield _InProcess()
+        finally:
+            logging.disable(previous)
+        return
+    with multiprocessing.get_context("spawn").Pool(processes, _init_worker, init_args) as pool:
+        yield pool
+
+
 def build_corpus(index_dir: Path, out_dir: Path, chunks: int, seed: int = 0, processes: int = 2,
                  model: str | None = None, source_hash: str = "", progress: bool = True) -> dict[str, Any]:
     """Generate documents until ``chunks`` chunk rows exist; write the folder described above."""
@@ -133,13 +163,12 @@ def build_corpus(index_dir: Path, out_dir: Path, chunks: int, seed: int = 0, pro
     (out_dir / "docs").mkdir(exist_ok=True)
     for stale in (out_dir / "docs").glob("*.json"):
         stale.unlink()
-    context = multiprocessing.get_context("spawn")  # workers load the model themselves
     started = time.perf_counter()
     sources: list[int] = []
     totals = {"clean_s": 0.0, "structure_s": 0.0, "chunk_s": 0.0, "tokenize_s": 0.0, "cpu_s": 0.0, "chars": 0}
     documents = 0
     bar = tqdm(total=chunks, unit="chunk", desc="generate+clean+chunk+tokenize", disable=not progress)
-    with context.Pool(processes, _init_worker, (str(index_dir), str(out_dir), seed, model)) as pool, \
+    with _workers(processes, (str(index_dir), str(out_dir), seed, model)) as pool, \
             open(out_dir / "chunks.jsonl", "w", encoding="utf-8") as chunk_file, \
             open(out_dir / "tokens.txt", "w", encoding="utf-8") as token_file, \
             open(out_dir / "documents.jsonl", "w", encoding="utf-8") as doc_file:
