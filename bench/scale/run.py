@@ -43,8 +43,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--embed-chunks", type=int, default=64, help="real chunks embedded for throughput")
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--asis-queries", type=int, default=20,
-                        help="questions searched with planqa's query analysis unchanged (slow at scale)")
     parser.add_argument("--threads", type=int, default=None,
                         help="embedding engine threads (default: the library's, i.e. all cores)")
     parser.add_argument("--regenerate", action="store_true", help="generate the corpus even if the work folder has it")
@@ -176,17 +174,22 @@ class Run:
                                    "tokens": str(self.corpus / "tokens.txt"), "out": str(bm25_folder)})
         out["bm25"]["tokenize_s_1proc"] = round(out["text"]["tokenize_s"], 1)
         index_dir = folder / "index"
+        started = time.perf_counter()
         assemble(index_dir, self.corpus, size, self.real_manifest, folder / auto,
                  out["indexes"][auto]["params"], bm25_folder)
+        out["assemble_s"] = round(time.perf_counter() - started, 1)
         out["search"] = self.worker({"task": "search", "size": size, "index_dir": str(index_dir),
                                      "exact_folder": str(folder / "flat"), "gold": str(self.args.gold),
                                      "queries": self.args.queries, "warmup": self.args.warmup,
-                                     "threads": self.args.threads, "asis_queries": self.args.asis_queries})
+                                     "threads": self.args.threads})
         from bench.scale.workers import du_mb
 
         snapshot = index_dir / "v-scale"
         out["disk_mb"] = {"vectors_auto": out["indexes"][auto]["file_mb"], "vectors_exact": out["indexes"]["flat"]["file_mb"],
                           "bm25": out["bm25"]["disk_mb"], "chunks_jsonl": du_mb(snapshot / "chunks.jsonl"),
+                          "catalog": round(sum(du_mb(p) for p in [snapshot / "documents.json",
+                                                                  *snapshot.glob("chunks.*.npy"),
+                                                                  snapshot / "chunks.meta.json"] if p.exists()), 2),
                           "documents": round(sum((self.corpus / "docs" / p.name).stat().st_size
                                                  for p in (snapshot / "docs").iterdir()) / 2**20, 1)}
         out["disk_mb"]["snapshot_total"] = round(sum(v for k, v in out["disk_mb"].items() if k != "vectors_exact"), 1)

@@ -1,9 +1,12 @@
 """Assemble a loadable planqa index snapshot for one size of the generated corpus.
 
 The snapshot has the layout ``planqa.index.store`` writes (CURRENT, manifest.json, docs/,
-chunks.jsonl, vectors.faiss, bm25/), so ``Index.load`` and ``Searcher`` use it unchanged.
+documents.json, chunks.jsonl with its row arrays, vectors.faiss, bm25/), so ``Index.load``
+and ``Searcher`` use it unchanged and load it as fast as a snapshot ``planqa index`` built.
 Large files are linked, not copied: documents and the vector and BM25 files from the work
-folder; only the first ``size`` lines of chunks.jsonl are written.
+folder. Written: ``documents.json`` (metadata of the prefix's documents, read one document at
+a time), the first ``size`` lines of chunks.jsonl and their row arrays
+(``planqa.index.catalog.write_chunk_store``, fed one chunk at a time).
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bench.scale.corpus import prefix_doc_ids
 
 SNAPSHOT = "v-scale"
+_HEAVY = ("text", "sections", "tables", "indicators", "cleaning_report")  # not needed for the metadata
 
 
 def _link(target: Path, link: Path) -> None:
@@ -26,36 +31,69 @@ def _link(target: Path, link: Path) -> None:
     link.symlink_to(target.resolve())
 
 
+class ChunkLines:
+    """The first ``size`` chunks of a corpus's chunks.jsonl, parsed one at a time when iterated
+    (a million chunks are ~1 GB of text; they are never all in memory). Sized, so the writer can
+    allocate its row arrays up front; counts each document's chunks in ``per_doc``."""
+
+    def __init__(self, path: Path, size: int):
+        self.path, self.size = path, size
+        self.per_doc: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[Any]:
+        from planqa.records import Chunk
+
+        rows, self.per_doc = 0, {}
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                if rows >= self.size:
+                    break
+                chunk = Chunk.from_dict(json.loads(line))
+                self.per_doc[chunk.doc_id] = self.per_doc.get(chunk.doc_id, 0) + 1
+                rows += 1
+                yield chunk
+        if rows != self.size:
+            raise ValueError(f"{self.path} has {rows} chunks, fewer than {self.size}")
+
+
+def _document_metadata(corpus: Path, doc_ids: list[str]) -> Iterator[Any]:
+    """Each document as a ``Document`` without its text, outline or tables, one at a time."""
+    from planqa.records import Document
+
+    for doc_id in doc_ids:
+        with open(corpus / "docs" / f"{doc_id}.json", encoding="utf-8") as handle:
+            data = json.load(handle)
+        for key in _HEAVY:
+            data.pop(key, None)
+        yield Document.from_dict({**data, "text": ""})
+
+
 def assemble(index_dir: Path, corpus: Path, size: int, real_manifest: dict[str, Any], vectors_folder: Path,
              vector_params: dict[str, Any], bm25_folder: Path) -> Path:
     """Write ``index_dir`` (CURRENT + one snapshot) for the first ``size`` chunks; returns the snapshot."""
+    from planqa.index.catalog import write_chunk_store, write_document_catalog
+
     snapshot = index_dir / SNAPSHOT
     if snapshot.exists():
         shutil.rmtree(snapshot)
     (snapshot / "docs").mkdir(parents=True)
     doc_ids = prefix_doc_ids(corpus, size)
-    entries: dict[str, Any] = {}
     for doc_id in doc_ids:
         (snapshot / "docs" / f"{doc_id}.json").symlink_to((corpus / "docs" / f"{doc_id}.json").resolve())
-    per_doc: dict[str, int] = {}
-    with open(corpus / "chunks.jsonl", encoding="utf-8") as source, \
-            open(snapshot / "chunks.jsonl", "w", encoding="utf-8") as target:
-        for row, line in enumerate(source):
-            if row >= size:
-                break
-            target.write(line)
-            doc_id = line[line.index('"doc_id": "') + 11:].split('"', 1)[0]
-            per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+    write_document_catalog(snapshot, _document_metadata(corpus, doc_ids))
+    chunks = ChunkLines(corpus / "chunks.jsonl", size)
+    write_chunk_store(snapshot, chunks)
     _link(vectors_folder / "vectors.faiss", snapshot / "vectors.faiss")
     _link(bm25_folder, snapshot / "bm25")
-    for doc_id in doc_ids:
-        entries[doc_id] = {"source": f"{doc_id}.txt", "chunks": per_doc.get(doc_id, 0)}
     manifest = {
         "format_version": real_manifest["format_version"],
         "planqa_version": real_manifest.get("planqa_version"),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus_hash": f"scale-{size}",
-        "documents": entries,
+        "documents": {d: {"source": f"{d}.txt", "chunks": chunks.per_doc.get(d, 0)} for d in doc_ids},
         "embedder": real_manifest["embedder"],
         "chunker": real_manifest["chunker"],
         "tokenizer": real_manifest["tokenizer"],

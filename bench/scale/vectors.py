@@ -52,7 +52,8 @@ class VectorModel:
 
     def derive_many(self, sources: np.ndarray, seed: int = 0, batch: int = 65_536) -> np.ndarray:
         """``derive`` in batches (batch ``i`` seeded ``seed + i``): the vectors of a prefix of
-        ``sources`` are the first rows of the vectors of ``sources``."""
+        ``sources`` are the first rows of the vectors of ``sources`` (up to float32 rounding: BLAS
+        may sum the matrix product of a shorter last batch in another order)."""
         out = np.empty((len(sources), self.dimension), dtype=np.float32)
         for i, start in enumerate(range(0, len(sources), batch)):
             out[start:start + batch] = self.derive(sources[start:start + batch], seed + i)

@@ -62,22 +62,22 @@ def task_model(task: dict[str, Any]) -> dict[str, Any]:
     embedding throughput of the default model on real chunk texts."""
     from planqa.embed import load_embedder
     from planqa.index import Index
-    from planqa.retrieve.query import analyze_query
+    from planqa.retrieve.query import RegionTable, analyze_query
 
     index = Index.load(task["index"])
     started = time.perf_counter()
     embedder = load_embedder(index.model_name, num_threads=task.get("threads"))
     embedder.encode_queries(["预热"])
     load_s = time.perf_counter() - started
-    documents = list(index.documents.values())
-    texts = [analyze_query(q, documents).content for q in questions(Path(task["gold"]), task.get("queries"))]
+    regions = RegionTable(index.documents.infos())
+    texts = [analyze_query(q, regions).content for q in questions(Path(task["gold"]), task.get("queries"))]
     vectors, times = [], []
     for text in texts:
         started = time.perf_counter()
         vectors.append(embedder.encode_queries([text])[0])
         times.append(time.perf_counter() - started)
     np.save(task["out"], np.asarray(vectors, dtype=np.float32), allow_pickle=False)
-    passages = [chunk.indexed_text for chunk in index.chunks][: task["embed_chunks"]]
+    passages = [chunk.indexed_text for chunk in index.chunks[: task["embed_chunks"]]]
     started = time.perf_counter()
     embedder.encode_passages(passages)
     passage_s = time.perf_counter() - started
@@ -241,123 +241,137 @@ class _Timed:
 
 
 class _TimedFunction:
-    """A function that records the seconds and the result of each call."""
+    """A function that records the seconds of each call."""
 
     def __init__(self, fn: Callable[..., Any]):
-        self.fn, self.times, self.results = fn, [], []
+        self.fn, self.times = fn, []
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
-        result = self.fn(*args, **kwargs)
-        self.times.append(time.perf_counter() - started)
-        self.results.append(result)
-        return result
+        try:
+            return self.fn(*args, **kwargs)
+        finally:
+            self.times.append(time.perf_counter() - started)
+
+
+def _timed(step: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = step()
+    return value, time.perf_counter() - started
 
 
 def task_search(task: dict[str, Any]) -> dict[str, Any]:
-    """The whole default search (embed + dense + BM25 + fusion) on the size's snapshot.
+    """The whole default search (analysis, embed, dense, BM25, fusion, boosts) on the size's snapshot.
 
-    0. ``warmup`` questions, not timed (jieba's dictionary, first page-ins of the indexes).
-    1. *As is*: the first ``asis_queries`` questions through ``Searcher.search`` unchanged
-       (automatic vector index).
-    2. With the query analysis's per-index work done once (``bench/scale/analysis.py``; same
-       results, checked on the questions of step 1): every question, with the automatically
+    0. The model is loaded first (``load_s.model``), so that the memory the index adds can be
+       told apart from it.
+    1. *Load*, each step timed on its own as a first search would trigger it: ``Index.load``
+       (manifest, documents.json, the memory-mapped chunk rows), the vector index, BM25, the
+       jieba dictionary (does not depend on the index, kept out of the sum), the searcher's
+       region table and heading table. ``whole_index`` is the sum of the index's steps;
+       ``memory_index_mb`` what they added to resident memory (jieba's apart:
+       ``memory_tokenizer_mb``).
+    2. ``warmup`` questions, not timed (first page-ins of the indexes).
+    3. Every question through ``Searcher.search(q, k=10)`` unchanged, with the automatically
        chosen vector index and, interleaved query by query in random order, the exact one.
+       Parts are timed by wrapping the query embedder, both vector stores, BM25 and
+       ``analyze_query``; the rest (fusion, boosts, hits) is the total minus the parts, clipped at
+       0: the searcher may run BM25 concurrently with the embedding, then the parts overlap.
     """
     import planqa.retrieve.searcher as searcher_module
-    from bench.scale.analysis import cached_analysis
     from planqa.embed import load_embedder
     from planqa.index import Index
+    from planqa.index.catalog import CHUNKS_META, DOCUMENTS_META
     from planqa.index.faiss import FaissStore
+    from planqa.index.store import MANIFEST, read_json, require_snapshot
     from planqa.retrieve import Searcher
 
-    before = rss_mb()
+    model = read_json(require_snapshot(Path(task["index_dir"])) / MANIFEST)["embedder"]["name"]
     started = time.perf_counter()
-    index = Index.load(task["index_dir"])
-    chunks_s = time.perf_counter() - started
-    started = time.perf_counter()
-    auto = index.vectors
-    vectors_s = time.perf_counter() - started
-    started = time.perf_counter()
-    bm25 = index.bm25
-    bm25_s = time.perf_counter() - started
-    loaded = rss_mb()
-    started = time.perf_counter()
-    embedder = load_embedder(index.model_name, num_threads=task.get("threads"))
-    embedder.encode_queries(["预热"])
+    embedder = load_embedder(model, num_threads=task.get("threads"))
+    embedder.encode_queries(["预热"])  # the model may load on first use
     model_s = time.perf_counter() - started
+    before = rss_mb()
+    index, index_s = _timed(lambda: Index.load(task["index_dir"]))
+    auto, vectors_s = _timed(lambda: index.vectors)
+    bm25, bm25_s = _timed(lambda: index.bm25)
+    files = rss_mb()
+    _, tokenizer_s = _timed(lambda: index.tokenizer.tokenize("预热"))  # jieba's dictionary, ~100 MiB
+    tokenizer = rss_mb()
+    searcher = Searcher(index, embedder)
+    _, regions_s = _timed(lambda: searcher.regions)
+    _, headings_s = _timed(lambda: searcher.headings)
+    loaded = rss_mb()
+    # the index's memory: what loading its files and building the searcher's tables added, not jieba's
+    index_memory = {key: round(files[key] - before[key] + loaded[key] - tokenizer[key], 1) for key in before}
+    load = {"chunks_and_documents": index_s, "vectors": vectors_s, "bm25": bm25_s,
+            "region_table": regions_s, "heading_table": headings_s}
+    load["whole_index"] = sum(load.values())
+    load |= {"tokenizer": tokenizer_s, "model": model_s}
+
     exact = FaissStore.load(Path(task["exact_folder"]), "flat", mmap=True)
     sides = {"auto": _Timed(auto, "search"), "exact": _Timed(exact, "search")}
     timed_bm25 = _Timed(bm25, "search")
     index.__dict__["bm25"] = timed_bm25
-    searcher = Searcher(index, embedder)
     timed_embed = searcher.wrap_embedder(lambda inner: _Timed(inner, "encode_queries"))
     qs = questions(Path(task["gold"]), task.get("queries"))
-    original_analyze = searcher_module.analyze_query
-
-    for q in qs[: task["warmup"]]:  # loads jieba, pages in the indexes
+    first_search_s = None
+    for q in qs[: task["warmup"]]:  # pages in the indexes
         for store in sides.values():
             index.__dict__["vectors"] = store
-            searcher.search(q, k=10)
+            _, seconds = _timed(lambda: searcher.search(q, k=10))
+            first_search_s = seconds if first_search_s is None else first_search_s
 
-    # 1. as is
-    index.__dict__["vectors"] = sides["auto"]
-    asis = _TimedFunction(original_analyze)
-    searcher_module.analyze_query = asis
-    asis_total = []
-    try:
-        for q in qs[: task["asis_queries"]]:
-            started = time.perf_counter()
-            searcher.search(q, k=10)
-            asis_total.append(time.perf_counter() - started)
-    finally:
-        searcher_module.analyze_query = original_analyze
-
-    # 2. analysis cached, automatic and exact vector index interleaved
     rng = random.Random(0)
     totals: dict[str, list[float]] = {side: [] for side in sides}
     cpu_times: dict[str, list[float]] = {side: [] for side in sides}
     parts: dict[str, dict[str, list[float]]] = {side: {"embed": [], "dense": [], "bm25": [], "analyze": []}
                                                for side in sides}
     top: dict[str, list[list[str]]] = {side: [] for side in sides}
-    with cached_analysis(index):
-        analysis = _TimedFunction(searcher_module.analyze_query)
-        searcher_module.analyze_query = analysis
-        try:
-            checked = [analysis.fn(q, ()) == info for q, info in zip(qs, asis.results)]
-            for q in qs:
-                order = list(sides)
-                rng.shuffle(order)
-                for side in order:
-                    store = sides[side]
-                    index.__dict__["vectors"] = store
-                    marks = [len(store.times), len(timed_bm25.times), len(timed_embed.times), len(analysis.times)]
-                    started, cpu = time.perf_counter(), time.process_time()
-                    hits = searcher.search(q, k=10)
-                    totals[side].append(time.perf_counter() - started)
-                    cpu_times[side].append(time.process_time() - cpu)
-                    parts[side]["dense"].append(sum(store.times[marks[0]:]))
-                    parts[side]["bm25"].append(sum(timed_bm25.times[marks[1]:]))
-                    parts[side]["embed"].append(sum(timed_embed.times[marks[2]:]))
-                    parts[side]["analyze"].append(sum(analysis.times[marks[3]:]))
-                    top[side].append([h.chunk_id for h in hits])
-        finally:
-            searcher_module.analyze_query = original_analyze
+    original_analyze = searcher_module.analyze_query
+    analysis = _TimedFunction(original_analyze)
+    searcher_module.analyze_query = analysis
+    try:
+        for q in qs:
+            order = list(sides)
+            rng.shuffle(order)
+            for side in order:
+                store = sides[side]
+                index.__dict__["vectors"] = store
+                marks = [len(store.times), len(timed_bm25.times), len(timed_embed.times), len(analysis.times)]
+                started, cpu = time.perf_counter(), time.process_time()
+                hits = searcher.search(q, k=10)
+                totals[side].append(time.perf_counter() - started)
+                cpu_times[side].append(time.process_time() - cpu)
+                parts[side]["dense"].append(sum(store.times[marks[0]:]))
+                parts[side]["bm25"].append(sum(timed_bm25.times[marks[1]:]))
+                parts[side]["embed"].append(sum(timed_embed.times[marks[2]:]))
+                parts[side]["analyze"].append(sum(analysis.times[marks[3]:]))
+                top[side].append([h.chunk_id for h in hits])
+    finally:
+        searcher_module.analyze_query = original_analyze
     after = rss_mb()
+    snapshot = index.snapshot
     overlap = [len(set(a) & set(e)) / max(1, len(e)) for a, e in zip(top["auto"], top["exact"])]
     out: dict[str, Any] = {
         "queries": len(qs), "documents": len(index.documents), "chunks": len(index.chunks),
-        "regions": len({d.region for d in index.documents.values()}),
-        "load_chunks_docs_s": round(chunks_s, 2), "load_vectors_s": round(vectors_s, 3),
-        "load_bm25_s": round(bm25_s, 3), "load_model_s": round(model_s, 2),
-        "memory_index_mb": round(loaded["rss"] - before["rss"], 1), "rss_after_mb": after,
-        "peak_rss_mb": peak_rss_mb(), "hybrid_top10_overlap_auto_vs_exact": round(float(np.mean(overlap)), 4),
+        "regions": len({info.region for info in index.documents.infos() if info.region}),
+        "region_aliases": len(searcher.regions.alias_to_region),
+        "section_paths": len(index.chunks.section_paths),
+        "catalog_files": (snapshot / DOCUMENTS_META).exists() and (snapshot / CHUNKS_META).exists(),
+        "load_s": {k: round(v, 3) for k, v in load.items()},
+        "first_search_s": round(first_search_s, 3) if first_search_s is not None else None,
+        "memory_index_mb": index_memory["rss"], "memory_index_anon_mb": index_memory["anon"],
+        "memory_index_file_mb": index_memory["file"],
+        "memory_tokenizer_mb": round(tokenizer["rss"] - files["rss"], 1),
+        "memory_after_searches_mb": round(after["rss"] - before["rss"], 1),
+        "rss_after_load_mb": loaded, "rss_after_mb": after, "peak_rss_mb": peak_rss_mb(),
+        "hybrid_top10_overlap_auto_vs_exact": round(float(np.mean(overlap)), 4) if overlap else None,
         "vector_params": auto.params, "embed_threads": task.get("threads"),
-        "as_is": {"queries": len(asis_total), "total_ms": _ms(asis_total), "analyze_ms": _ms(asis.times)},
-        "cached_analysis_same_results": f"{sum(checked)}/{len(checked)}",
     }
     for side in sides:
-        rest = [t - sum(p[i] for p in parts[side].values()) for i, t in enumerate(totals[side])]
+        sums = [sum(p[i] for p in parts[side].values()) for i in range(len(totals[side]))]
+        rest = [max(0.0, t - s) for t, s in zip(totals[side], sums)]
         without_embed = [t - e for t, e in zip(totals[side], parts[side]["embed"])]
         out[side] = {"total_ms": _ms(totals[side]), "cpu_ms": _ms(cpu_times[side]),
                      "without_embed_ms": _ms(without_embed),

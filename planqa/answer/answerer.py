@@ -80,7 +80,7 @@ class Answerer:
         self._idf: IdfTable | None = None
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
-        self._known_places = known_places(d.region for d in self.documents.values() if d.region)
+        self._known_places = known_places(d.region for d in self.index.documents.infos() if d.region)
         memoize_queries(searcher)  # the search and the sentence scoring share one question vector
 
     @classmethod
@@ -186,7 +186,7 @@ class Answerer:
         """Candidates of every hit (best hit first); figure questions add the plans' indicator rows."""
         seen: dict[tuple[str, int], Scored] = {}
         for hit in hits:
-            row = self.index.chunk_row.get(hit.chunk_id)
+            row = self.index.row_of(hit.chunk_id)
             for c in self.table.within(hit.doc_id, hit.start, hit.end):
                 if c.key not in seen:
                     features = {"retrieval": hit.score} | ({"row": float(row)} if row is not None else {})

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from planqa.errors import IndexMismatchError
-from planqa.index.store import MANIFEST, read_chunks, read_documents, read_json, require_snapshot
-from planqa.records import Chunk, Document
+from planqa.index.catalog import ChunkStore, DocumentInfo, DocumentStore
+from planqa.index.store import MANIFEST, read_json, require_snapshot
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
@@ -27,16 +27,16 @@ def rebuild_hint(index_dir: Path, model: str | None = None) -> str:
 
 
 class Index:
-    """Everything search and answering need from one snapshot, loaded once."""
+    """Everything search and answering need from one snapshot. Loading reads only the manifest,
+    the document metadata and memory-maps the chunk rows (planqa/index/catalog.py); documents,
+    chunks, vectors and BM25 are read when first used."""
 
     def __init__(self, index_dir: Path, snapshot: Path, manifest: dict[str, Any]):
         self.index_dir = index_dir
         self.snapshot = snapshot
         self.manifest = manifest
-        self.documents: dict[str, Document] = {d.doc_id: d for d in read_documents(snapshot)}
-        self.chunks: list[Chunk] = read_chunks(snapshot)
-        self.chunk_row = {chunk.id: row for row, chunk in enumerate(self.chunks)}
-        self._doc_of_row = np.array([c.doc_id for c in self.chunks], dtype=object)
+        self.documents = DocumentStore.open(snapshot)
+        self.chunks = ChunkStore.open(snapshot)
 
     @classmethod
     def load(cls, index_dir: Path | str) -> Index:
@@ -69,7 +69,7 @@ class Index:
     def vectors(self):
         from planqa.index.vectors import load_vector_store
 
-        store = load_vector_store(self.snapshot, self.manifest, row_docs=self._doc_of_row)
+        store = load_vector_store(self.snapshot, self.manifest, row_docs=self.chunks.row_docs())
         if store.size != len(self.chunks):
             raise IndexMismatchError(f"{self.snapshot}: {store.size} vectors for {len(self.chunks)} chunks; "
                                      + rebuild_hint(self.index_dir))
@@ -92,13 +92,23 @@ class Index:
         """Boolean mask over chunk rows for metadata filters; None when nothing is filtered."""
         if not (regions or periods or doc_ids):
             return None
-        keep = set()
-        for doc_id, document in self.documents.items():
-            if regions and not any(r in (document.region or "") for r in regions):
-                continue
-            if periods and document.period not in periods:
-                continue
-            if doc_ids and doc_id not in doc_ids:
-                continue
-            keep.add(doc_id)
-        return np.array([doc_id in keep for doc_id in self._doc_of_row], dtype=bool)
+        keep = [position for position, doc_id in enumerate(self.chunks.doc_ids)
+                if self._fits(self.documents.info(doc_id), regions, periods, doc_ids)]
+        return np.isin(np.asarray(self.chunks.doc_codes), np.array(keep, dtype=np.int32))
+
+    @staticmethod
+    def _fits(info: DocumentInfo, regions: list[str] | None, periods: list[str] | None,
+              doc_ids: list[str] | None) -> bool:
+        if regions and not any(r in (info.region or "") for r in regions):
+            return False
+        if periods and info.period not in periods:
+            return False
+        return not doc_ids or info.doc_id in doc_ids
+
+    def info(self, doc_id: str) -> DocumentInfo:
+        """Metadata of a document, without reading its text."""
+        return self.documents.info(doc_id)
+
+    def row_of(self, chunk_id: str) -> int | None:
+        """Vector row of the chunk ``chunk_id``, or None when it is not in the index."""
+        return self.chunks.row_of(chunk_id)

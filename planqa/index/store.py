@@ -7,7 +7,9 @@ Layout::
       v-20261122T110501-ab12/  one complete snapshot
         manifest.json          settings, counts, corpus hash, planqa version
         docs/<doc_id>.json     cleaned documents (text, sections, tables, indicators, report)
+        documents.json         metadata of every document (no text)
         chunks.jsonl           one chunk a line, in vector row order
+        chunks.*.npy, chunks.meta.json   row arrays: line offsets, document, section, id
         ...                    backend files (vectors, BM25)
 
 A build writes a new snapshot folder beside the live one and only then points CURRENT at it,
@@ -185,9 +187,12 @@ def discard_snapshot(path: Path) -> None:
 
 
 def write_documents(folder: Path, documents: list[Document]) -> None:
+    from planqa.index.catalog import write_document_catalog
+
     (folder / "docs").mkdir(exist_ok=True)
     for document in documents:
         write_json(folder / "docs" / f"{document.doc_id}.json", document.to_dict())
+    write_document_catalog(folder, documents)
 
 
 def read_document(snapshot: Path, doc_id: str) -> Document:
@@ -203,9 +208,10 @@ def read_documents(snapshot: Path) -> list[Document]:
 
 
 def write_chunks(folder: Path, chunks: list[Chunk]) -> None:
-    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as handle:
-        for chunk in chunks:
-            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    """chunks.jsonl (one chunk a line, in vector row order) and its row arrays (index/catalog.py)."""
+    from planqa.index.catalog import write_chunk_store
+
+    write_chunk_store(folder, chunks)
 
 
 def read_chunks(snapshot: Path) -> list[Chunk]:

@@ -13,6 +13,8 @@ import math
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
+import numpy as np
+
 
 def heading_score(query_tokens: Iterable[str], heading_tokens: set[str], idf: Callable[[str], float]) -> float:
     """Share of the query's IDF mass found in the headings, in [0, 1]."""
@@ -26,17 +28,24 @@ def heading_score(query_tokens: Iterable[str], heading_tokens: set[str], idf: Ca
 class HeadingMatcher:
     """Heading token sets and heading IDF for every chunk, computed once per distinct path."""
 
-    def __init__(self, section_paths: Sequence[Sequence[str]], tokenize: Callable[[str], list[str]]):
+    def __init__(self, section_paths: Sequence[Sequence[str]], tokenize: Callable[[str], list[str]],
+                 row_codes: Sequence[int] | None = None):
+        """``section_paths[i]`` is row i's path; or, with ``row_codes``, the distinct paths and
+        ``row_codes[row]`` the position of each row's path among them."""
         self._tokenize = tokenize
-        distinct: dict[tuple[str, ...], frozenset[str]] = {}
-        self._row_heads: list[frozenset[str]] = []
-        for path in section_paths:
-            key = tuple(path)
-            if key not in distinct:
-                distinct[key] = frozenset(tokenize(" ".join(key)))
-            self._row_heads.append(distinct[key])
-        df = Counter(t for heads in self._row_heads for t in heads)
-        n = max(len(self._row_heads), 1)
+        if row_codes is None:
+            codes: dict[tuple[str, ...], int] = {}
+            row_codes = [codes.setdefault(tuple(path), len(codes)) for path in section_paths]
+            section_paths = list(codes)
+        self._heads = [frozenset(tokenize(" ".join(path))) for path in section_paths]
+        self._codes = np.asarray(row_codes, dtype=np.int64)
+        rows_per_path = np.bincount(self._codes, minlength=len(self._heads)) if len(self._codes) else \
+            np.zeros(len(self._heads), dtype=np.int64)
+        df: Counter[str] = Counter()
+        for heads, rows in zip(self._heads, rows_per_path.tolist()):
+            for token in heads:
+                df[token] += rows
+        n = max(len(self._codes), 1)
         self._idf = {t: math.log(1 + n / (1 + c)) for t, c in df.items()}
         self._unseen_idf = math.log(1 + n)
 
@@ -46,4 +55,4 @@ class HeadingMatcher:
     def scores(self, query: str, rows: Iterable[int]) -> dict[int, float]:
         """Heading score of each row for ``query``."""
         tokens = self._tokenize(query)
-        return {row: heading_score(tokens, self._row_heads[row], self.idf) for row in rows}
+        return {row: heading_score(tokens, self._heads[int(self._codes[row])], self.idf) for row in rows}

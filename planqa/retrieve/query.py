@@ -133,10 +133,11 @@ class QueryInfo:
 
 
 class RegionTable:
-    """Every alias of every region of a document set, built once (a million-chunk index has tens
+    """Every alias of every region of a document set (anything with a ``region``: documents or
+    their metadata), built once (a million-chunk index has tens
     of thousands of documents; rebuilding this per query cost half a second)."""
 
-    def __init__(self, documents: Iterable[Document]):
+    def __init__(self, documents: Iterable[Any]):
         self.alias_to_region: dict[str, str] = {}
         for region in sorted({d.region for d in documents if d.region}):
             for alias in region_aliases(region):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -128,8 +129,13 @@ class Searcher:
         if retriever != "hybrid":
             raise PlanqaError(f"unknown retriever {retriever!r} (choose from {', '.join(RETRIEVERS)})")
         s = self.settings
-        dense = self.dense_ranking(dense_query, n, allowed)
-        bm25 = self.bm25_ranking(info.keywords, n, allowed)
+        # BM25 runs in a worker thread while the query is embedded (the model's C code releases
+        # the GIL): at a million chunks BM25 costs as much as the rest of the search together.
+        pending = _background().submit(self.bm25_ranking, info.keywords, n, allowed)
+        try:
+            dense = self.dense_ranking(dense_query, n, allowed)
+        finally:
+            bm25 = pending.result()
         if s.fusion == "weighted":
             fused = weighted_sum_fusion([dense, bm25], [s.dense_weight, s.bm25_weight])
         else:
@@ -142,20 +148,20 @@ class Searcher:
         if not ranked or not (info.regions or info.periods) or self.settings.metadata_boost <= 0:
             return ranked
         bonus = self.settings.metadata_boost * ranked[0][1]
-        docs = self.index.documents
-        chunks = self.index.chunks
-        boosted = [(row, score + (bonus if info.matches(docs[chunks[row].doc_id], chunks[row].text) else 0.0))
+        index, chunks = self.index, self.index.chunks
+        boosted = [(row, score + (bonus if info.matches(index.info(chunks.doc_id_of(row)), chunks[row].text) else 0.0))
                    for row, score in ranked]
         return sorted(boosted, key=lambda pair: -pair[1])
 
     @cached_property
     def regions(self) -> RegionTable:
         """The region aliases of the index's documents, for query analysis."""
-        return RegionTable(self.index.documents.values())
+        return RegionTable(self.index.documents.infos())
 
     @cached_property
     def headings(self) -> HeadingMatcher:
-        return HeadingMatcher([c.section_path for c in self.index.chunks], self.index.tokenizer.tokenize)
+        chunks = self.index.chunks
+        return HeadingMatcher(chunks.section_paths, self.index.tokenizer.tokenize, chunks.section_codes)
 
     def _heading_boost(self, info: QueryInfo, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Lift passages whose section headings hold the query's words (see retrieve/heading.py)."""
@@ -201,9 +207,22 @@ class Searcher:
 
     def _hit(self, rank: int, row: int, score: float) -> Hit:
         chunk: Chunk = self.index.chunks[row]
-        document = self.index.documents[chunk.doc_id]
+        document = self.index.info(chunk.doc_id)
         return Hit(rank, score, chunk.doc_id, document.title, " > ".join(chunk.section_path), chunk.text,
                    chunk.start, chunk.end, chunk.id, document.region, document.period, list(chunk.section_path))
+
+
+_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR_LOCK = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """One small pool per process for the BM25 side of hybrid searches."""
+    global _EXECUTOR
+    with _EXECUTOR_LOCK:
+        if _EXECUTOR is None:
+            _EXECUTOR = ThreadPoolExecutor(max_workers=4, thread_name_prefix="planqa-bm25")
+        return _EXECUTOR
 
 
 def apply_quota(ranked: list[tuple[int, float]], chunks: list[Chunk], per_doc: int) -> list[tuple[int, float]]:
