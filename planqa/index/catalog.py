@@ -76,8 +76,10 @@ def write_document_catalog(folder: Path, documents: Iterable[Document]) -> None:
 
 
 class DocumentStore(Mapping[str, Document]):
-    """doc_id → Document, read from ``docs/<doc_id>.json`` when first asked for and kept in a
-    bounded cache; ``info(doc_id)`` gives the metadata without reading the document."""
+    """doc_id → Document; ``info(doc_id)`` gives the metadata without reading the document.
+
+    Up to ``cache_size`` documents are all read when the store is opened; beyond that each is
+    read from ``docs/<doc_id>.json`` when first asked for and kept in a bounded cache."""
 
     def __init__(self, snapshot: Path, infos: dict[str, DocumentInfo], loaded: dict[str, Document] | None = None,
                  cache_size: int = 256):
@@ -94,7 +96,13 @@ class DocumentStore(Mapping[str, Document]):
         path = snapshot / DOCUMENTS_META
         if path.exists():
             infos = {m["doc_id"]: DocumentInfo.from_dict(m) for m in read_json(path)}
-            return cls(snapshot, infos, cache_size=cache_size)
+            store = cls(snapshot, infos, cache_size=cache_size)
+            if len(infos) <= cache_size:
+                # a corpus of this size is read whole at once: the index then keeps working after
+                # its snapshot folder is pruned (services keep serving an old snapshot a while)
+                for doc_id in infos:
+                    store[doc_id]
+            return store
         documents = read_documents(snapshot)  # a snapshot from before documents.json: read them all
         return cls(snapshot, {d.doc_id: DocumentInfo.from_dict(d.metadata) for d in documents},
                    {d.doc_id: d for d in documents}, cache_size)

@@ -43,6 +43,7 @@ def _lines(text: str):
 
 
 def _snapshot(folder: Path, with_catalog: bool = True) -> tuple[list[Document], list[Chunk]]:
+    folder.mkdir(parents=True, exist_ok=True)
     documents = _documents()
     chunks = _chunks(documents)
     write_documents(folder, documents)
@@ -101,9 +102,21 @@ def test_document_store_reads_on_demand(tmp_path: Path, with_catalog: bool):
 def test_document_cache_is_bounded(tmp_path: Path):
     _snapshot(tmp_path)
     store = DocumentStore.open(tmp_path, cache_size=1)
+    assert len(store._cache) == 0  # more documents than the cache holds: read on demand
     for doc_id in ["kaiping", "taishan", "kaiping"]:
         store[doc_id]
     assert len(store._cache) == 1
+
+
+def test_small_corpus_survives_pruning(tmp_path: Path):
+    """Up to cache_size documents are read at open, so an index keeps working after its snapshot
+    folder is deleted (a service serving an old snapshot while builds prune it)."""
+    import shutil
+
+    documents, chunks = _snapshot(tmp_path / "v-1")
+    store, chunk_store = DocumentStore.open(tmp_path / "v-1"), ChunkStore.open(tmp_path / "v-1")
+    shutil.rmtree(tmp_path / "v-1")
+    assert store["taishan"] == documents[1] and list(chunk_store) == chunks
 
 
 def test_index_load_filters_and_rows(tmp_path: Path):
