@@ -84,6 +84,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = build_index(
         corpus, args.index, model=args.model, vector_index=args.vector_index,
         show_progress=not args.quiet, incremental=not args.full, vector_store=args.vector_store,
+        sentence_vectors=not args.no_answer_vectors,
     )
     if args.json:
         _print_json(report)
@@ -172,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="move the document's file to corpus/.removed/, then update")
     p.add_argument("--full", action="store_true", help="re-read every document (default: only changed ones)")
     p.add_argument("--no-answer-vectors", action="store_true",
-                   help="do not embed answer candidate sentences now (ask embeds them on first use)")
+                   help="do not embed sentences and table rows now: search then uses chunk vectors alone, "
+                        "and ask embeds answer candidates on first use")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_index)

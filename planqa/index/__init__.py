@@ -76,6 +76,13 @@ class Index:
         return store
 
     @cached_property
+    def sentences(self):
+        """The sentence vectors (planqa/index/sentences.py), or None when the snapshot has none."""
+        from planqa.index.sentences import SentenceIndex
+
+        return SentenceIndex.load(self.snapshot, self.manifest.get("sentences"))
+
+    @cached_property
     def tokenizer(self):
         from planqa.tokenize import ChineseTokenizer, TokenizerSettings
 

@@ -111,6 +111,7 @@ def build_index(
     incremental: bool = True,
     vector_store: str | None = None,
     limits: Limits | None = None,
+    sentence_vectors: bool = True,
 ) -> dict[str, Any]:
     """Build or update the snapshot of ``corpus_dir`` in ``index_dir``; returns a build report.
 
@@ -118,9 +119,11 @@ def build_index(
     Files that cannot be read, or exceed ``limits`` (default: ``Limits.from_env()``; ``max_bytes``
     overrides its file size), are skipped and listed in the report with the reason. With no readable
     document at all, nothing is written and the previous index stays live. ``vector_store`` is a
-    URI choosing FAISS (default) or Milvus (see ``planqa.index.vectors``).
+    URI choosing FAISS (default) or Milvus (see ``planqa.index.vectors``). ``sentence_vectors``
+    also indexes every sentence and table row for the hybrid search (``planqa.index.sentences``;
+    progress stage "sentences").
     """
-    from planqa.embed import EmbeddingCache, encode_passages_cached, load_embedder
+    from planqa.embed import load_embedder
     from planqa.index.bm25 import BM25Index
     from planqa.tokenize import ChineseTokenizer, TokenizerSettings
 
@@ -175,14 +178,7 @@ def build_index(
     new_chunks = [c for chunks, vectors in zip(chunk_lists, vector_parts) if vectors is None for c in chunks]
     texts = [c.indexed_text for c in new_chunks]
     report_progress = (lambda done, total: progress("embed", done, total)) if progress else None
-    try:
-        with EmbeddingCache(index_dir / CACHE_DIR) as cache:
-            new_vectors, embedded = encode_passages_cached(
-                embedder, texts, cache, show_progress=show_progress, progress=report_progress)
-    except (sqlite3.Error, OSError) as exc:  # a damaged or full cache only costs speed
-        log.warning("embedding cache %s unusable (%s); embedding without it", index_dir / CACHE_DIR, exc)
-        new_vectors, embedded = encode_passages_cached(
-            embedder, texts, None, show_progress=show_progress, progress=report_progress)
+    new_vectors, embedded = embed_cached(embedder, texts, index_dir / CACHE_DIR, show_progress, report_progress)
     fresh = iter(np.asarray(new_vectors, dtype=np.float32).reshape(len(new_chunks), embedder.dimension))
     all_chunks = [c for chunks in chunk_lists for c in chunks]
     rows = []
@@ -192,6 +188,8 @@ def build_index(
     store = build_vector_store(matrix, index_dir, vector_index, vector_store, [c.doc_id for c in all_chunks])
     titles = {d.doc_id: d.title for d in documents}
     bm25 = BM25Index.build([bm25_text(c, titles[c.doc_id]) for c in all_chunks], tokenizer)
+    sentences = _sentence_index(embedder, documents, all_chunks, index_dir, show_progress, progress) \
+        if sentence_vectors else None
 
     per_doc = {d.doc_id: len(chunks) for d, chunks in zip(documents, chunk_lists)}
     manifest = {
@@ -216,6 +214,8 @@ def build_index(
         store.save(folder)
         manifest["vectors"] = vector_params(store)  # a Milvus store names its collection after the folder
         bm25.save(folder / "bm25")
+        if sentences is not None:
+            manifest["sentences"] = sentences.save(folder)
         write_json(folder / MANIFEST, manifest)
     report = {
         "snapshot": str(folder),
@@ -232,3 +232,30 @@ def build_index(
     }
     log.info("index built: %s", {k: v for k, v in report.items() if k != "per_document"})
     return report
+
+
+def _sentence_index(embedder: Any, documents: list[Document], chunks: list[Chunk], index_dir: Path,
+                    show_progress: bool, progress: Callable[[str, int, int], None] | None) -> Any:
+    """Vectors of every sentence and table row, from the embedding cache where it has them."""
+    from planqa.index.sentences import SentenceIndex, sentence_units
+
+    texts, rows = sentence_units(documents, chunks)
+    report = (lambda done, total: progress("sentences", done, total)) if progress else None
+    vectors, embedded = embed_cached(embedder, texts, index_dir / CACHE_DIR, show_progress, report)
+    log.info("sentence vectors: %d sentences and table rows, %d embedded", len(texts), embedded)
+    matrix = np.asarray(vectors, dtype=np.float32).reshape(len(texts), embedder.dimension)
+    return SentenceIndex.build(matrix, rows)
+
+
+def embed_cached(embedder: Any, texts: list[str], cache_dir: Path, show_progress: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
+    """Passage vectors of ``texts`` through the embedding cache; returns (vectors, how many were
+    embedded). A damaged or full cache only costs speed."""
+    from planqa.embed import EmbeddingCache, encode_passages_cached
+
+    try:
+        with EmbeddingCache(cache_dir) as cache:
+            return encode_passages_cached(embedder, texts, cache, show_progress=show_progress, progress=progress)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("embedding cache %s unusable (%s); embedding without it", cache_dir, exc)
+        return encode_passages_cached(embedder, texts, None, show_progress=show_progress, progress=progress)

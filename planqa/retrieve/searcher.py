@@ -1,6 +1,7 @@
 """Search over a loaded index: BM25, dense and hybrid retrievers behind one call.
 
-Hybrid = weighted fusion of the dense and BM25 rankings, then a boost for chunks of
+Hybrid = weighted fusion of the dense, BM25 and best-sentence rankings (the last when the index
+has sentence vectors, planqa/index/sentences.py), then a boost for chunks of
 documents whose region/period the query names and one for chunks whose section headings
 hold the query's words, then optional grouping by document with a
 per-document quota (so one long plan cannot crowd out the others in precedent search).
@@ -43,6 +44,7 @@ class SearchSettings:
     metadata_boost: float = 1.0  # × the best fused score, for chunks of documents the query names
     dense_on_content: bool = True  # embed the query without the words that only name the document
     heading_weight: float = 0.15  # × the best score × share of the query's words in the section headings
+    sentence_share: float = 0.5  # of dense_weight given to each chunk's best sentence (when the index has them)
 
 
 @dataclass
@@ -112,7 +114,10 @@ class Searcher:
     # ------------------------------------------------------------------ rankings
 
     def dense_ranking(self, query: str, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        vector = self.embedder.encode_queries([query])
+        return self.vector_ranking(self.embedder.encode_queries([query]), n, allowed)
+
+    def vector_ranking(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """Chunk rows by the similarity of their vectors to the query ``vector`` (1, d)."""
         scores, ids = self.index.vectors.search(vector, n, allowed)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
@@ -133,14 +138,20 @@ class Searcher:
         # the GIL): at a million chunks BM25 costs as much as the rest of the search together.
         pending = _background().submit(self.bm25_ranking, info.keywords, n, allowed)
         try:
-            dense = self.dense_ranking(dense_query, n, allowed)
+            vector = self.embedder.encode_queries([dense_query])
+            dense = self.vector_ranking(vector, n, allowed)
         finally:
             bm25 = pending.result()
+        rankings, weights = [dense, bm25], [s.dense_weight, s.bm25_weight]
+        sentences = self.index.sentences if s.sentence_share > 0 else None
+        if sentences is not None:  # each chunk's best sentence: see planqa/index/sentences.py
+            rankings.append(sentences.chunk_ranking(vector, n, allowed))
+            weights = [s.dense_weight * (1 - s.sentence_share), s.bm25_weight, s.dense_weight * s.sentence_share]
         if s.fusion == "weighted":
-            fused = weighted_sum_fusion([dense, bm25], [s.dense_weight, s.bm25_weight])
+            fused = weighted_sum_fusion(rankings, weights)
         else:
-            fused = reciprocal_rank_fusion([[r for r, _ in dense], [r for r, _ in bm25]], k=s.rrf_k,
-                                           weights=[s.dense_weight, s.bm25_weight])
+            fused = reciprocal_rank_fusion([[r for r, _ in ranking] for ranking in rankings], k=s.rrf_k,
+                                           weights=weights)
         return self._heading_boost(info, self._boost(info, [(int(r), score) for r, score in fused]))
 
     def _boost(self, info: QueryInfo, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -175,3 +175,21 @@ def test_filters_and_grouping(tmp_path, embedder):
         searcher.search("   ")
     with pytest.raises(PlanqaError, match="unknown doc_id"):
         searcher.search("目标", doc_ids=["nope"])
+
+
+def test_sentence_vectors_are_indexed_and_optional(tmp_path, embedder):
+    """Every sentence and table row gets a vector (taken from the embedding cache on a rebuild);
+    an index built without them searches with the chunk vectors alone."""
+    corpus = make_corpus(tmp_path / "corpus", ("kaiping.txt", PLAN_A), ("taishan.txt", PLAN_B))
+    build_index(corpus, tmp_path / "with", embedder=embedder)
+    index = Index.load(tmp_path / "with")
+    assert index.manifest["sentences"]["count"] == index.sentences.store.size >= len(index.chunks)
+    assert set(index.sentences.rows.tolist()) == set(range(len(index.chunks)))
+    hits = Searcher(index, embedder).search("江门中微子实验站建设", k=3)
+    assert hits[0].doc_id == "kaiping" and "中微子" in hits[0].text
+
+    build_index(corpus, tmp_path / "without", embedder=embedder, sentence_vectors=False)
+    plain = Index.load(tmp_path / "without")
+    assert "sentences" not in plain.manifest and plain.sentences is None
+    hits = Searcher(plain, embedder).search("江门中微子实验站建设", k=3)
+    assert hits[0].doc_id == "kaiping" and "中微子" in hits[0].text
