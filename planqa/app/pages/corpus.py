@@ -21,7 +21,8 @@ REMOVED_LABELS = {"toc": "目录", "footer": "页脚", "bookmarks": "Word 书签
 def _progress_callback(bar: Any) -> Any:
     def report(stage: str, done: int, total: int) -> None:
         if total:
-            bar.progress(min(done / total, 1.0), text=f"正在生成向量：{done}/{total} 段")
+            what = "句子和指标行" if stage == "sentences" else "段"
+            bar.progress(min(done / total, 1.0), text=f"正在生成向量：{done}/{total} {what}")
     return report
 
 
