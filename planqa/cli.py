@@ -84,7 +84,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = build_index(
         corpus, args.index, model=args.model, vector_index=args.vector_index,
         show_progress=not args.quiet, incremental=not args.full, vector_store=args.vector_store,
-        sentence_vectors=not args.no_answer_vectors,
+        sentence_vectors=False if args.no_answer_vectors else (True if args.sentence_vectors else None),
     )
     if args.json:
         _print_json(report)
@@ -175,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-answer-vectors", action="store_true",
                    help="do not embed sentences and table rows now: search then uses chunk vectors alone, "
                         "and ask embeds answer candidates on first use")
+    p.add_argument("--sentence-vectors", action="store_true",
+                   help="index sentence vectors even above 100,000 chunks (default: only below)")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_index)

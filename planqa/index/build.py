@@ -111,7 +111,7 @@ def build_index(
     incremental: bool = True,
     vector_store: str | None = None,
     limits: Limits | None = None,
-    sentence_vectors: bool = True,
+    sentence_vectors: bool | None = None,
 ) -> dict[str, Any]:
     """Build or update the snapshot of ``corpus_dir`` in ``index_dir``; returns a build report.
 
@@ -121,7 +121,7 @@ def build_index(
     document at all, nothing is written and the previous index stays live. ``vector_store`` is a
     URI choosing FAISS (default) or Milvus (see ``planqa.index.vectors``). ``sentence_vectors``
     also indexes every sentence and table row for the hybrid search (``planqa.index.sentences``;
-    progress stage "sentences").
+    progress stage "sentences"); None (default) does so up to ``sentences.AUTO_MAX_CHUNKS`` chunks.
     """
     from planqa.embed import load_embedder
     from planqa.index.bm25 import BM25Index
@@ -188,6 +188,13 @@ def build_index(
     store = build_vector_store(matrix, index_dir, vector_index, vector_store, [c.doc_id for c in all_chunks])
     titles = {d.doc_id: d.title for d in documents}
     bm25 = BM25Index.build([bm25_text(c, titles[c.doc_id]) for c in all_chunks], tokenizer)
+    if sentence_vectors is None:
+        from planqa.index.sentences import AUTO_MAX_CHUNKS
+
+        sentence_vectors = len(all_chunks) <= AUTO_MAX_CHUNKS
+        if not sentence_vectors:
+            log.info("%d chunks: sentence vectors left out (above %d; pass sentence_vectors=True to build them)",
+                     len(all_chunks), AUTO_MAX_CHUNKS)
     sentences = _sentence_index(embedder, documents, all_chunks, index_dir, show_progress, progress) \
         if sentence_vectors else None
 

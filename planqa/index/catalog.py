@@ -34,6 +34,7 @@ from planqa.records import Chunk, Document
 DOCUMENTS_META = "documents.json"
 CHUNKS = "chunks.jsonl"
 CHUNKS_META = "chunks.meta.json"
+PARSED_CACHE_ROWS = 200_000  # at most ~300 MB of parsed chunks; larger indexes parse every time
 _ARRAYS = {"offsets": "chunks.offsets.npy", "docs": "chunks.docs.npy",
            "sections": "chunks.sections.npy", "ids": "chunks.ids.npy"}
 
@@ -188,6 +189,8 @@ class ChunkStore(Sequence[Chunk]):
         self.section_paths = section_paths
         self._ids = ids
         self._id_order: np.ndarray | None = None
+        # parsed chunks are kept (filled as hits ask for them) up to PARSED_CACHE_ROWS rows
+        self._parsed: list[Chunk | None] | None = [None] * len(self) if len(self) <= PARSED_CACHE_ROWS else None
         self._sorted_ids: np.ndarray | None = None
 
     @classmethod
@@ -239,8 +242,13 @@ class ChunkStore(Sequence[Chunk]):
             row += len(self)
         if not 0 <= row < len(self):
             raise IndexError(f"chunk row {row} out of range (0..{len(self) - 1})")
+        if self._parsed is not None and self._parsed[row] is not None:
+            return self._parsed[row]
         line = bytes(self._data[int(self._offsets[row]):int(self._offsets[row + 1])])
-        return Chunk.from_dict(json.loads(line))
+        chunk = Chunk.from_dict(json.loads(line))
+        if self._parsed is not None:
+            self._parsed[row] = chunk  # a list item assignment: safe between threads
+        return chunk
 
     def __iter__(self) -> Iterator[Chunk]:
         for row in range(len(self)):

@@ -9,7 +9,8 @@ extra embedding at build time (the vectors come from the same embedding cache).
 
 Files in a snapshot: ``sentences/vectors.faiss`` (a FAISS store, kind chosen by size like the
 chunk vectors) and ``sentences/rows.npy`` (int32, the chunk row of each sentence). A snapshot
-without them (built with ``--no-answer-vectors``) searches with the chunk vectors alone.
+without them (built with ``--no-answer-vectors``, or above ``AUTO_MAX_CHUNKS`` chunks unless asked
+for) searches with the chunk vectors alone.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from planqa.records import Chunk, Document
 
 log = logging.getLogger(__name__)
 FOLDER = "sentences"
+# Above this many chunks the default build leaves sentence vectors out: they are ~3.7 per chunk
+# (1,067 for the 291 chunks of the five plans), so a million-chunk index would hold ~3.7 million
+# more vectors (~2.8 GB as fp16) and embedding them takes weeks on a CPU.
+AUTO_MAX_CHUNKS = 100_000
 ROWS_FILE = "rows.npy"
 
 

@@ -54,5 +54,13 @@ class HeadingMatcher:
 
     def scores(self, query: str, rows: Iterable[int]) -> dict[int, float]:
         """Heading score of each row for ``query``."""
-        tokens = self._tokenize(query)
-        return {row: heading_score(tokens, self._heads[int(self._codes[row])], self.idf) for row in rows}
+        tokens = set(self._tokenize(query))
+        weights = {t: self.idf(t) for t in tokens}
+        by_path: dict[int, float] = {}  # rows under one heading path share the score
+        out: dict[int, float] = {}
+        for row in rows:
+            code = int(self._codes[row])
+            if code not in by_path:
+                by_path[code] = heading_score(tokens, self._heads[code], weights.__getitem__)
+            out[row] = by_path[code]
+        return out

@@ -160,8 +160,13 @@ class Searcher:
             return ranked
         bonus = self.settings.metadata_boost * ranked[0][1]
         index, chunks = self.index, self.index.chunks
-        boosted = [(row, score + (bonus if info.matches(index.info(chunks.doc_id_of(row)), chunks[row].text) else 0.0))
-                   for row, score in ranked]
+
+        def fits(row: int) -> bool:
+            document = index.info(chunks.doc_id_of(row))
+            # the passage's own words matter only when it may name the region (see QueryInfo.matches)
+            return info.matches(document) or (bool(info.mentions) and info.matches(document, chunks[row].text))
+
+        boosted = [(row, score + (bonus if fits(row) else 0.0)) for row, score in ranked]
         return sorted(boosted, key=lambda pair: -pair[1])
 
     @cached_property

@@ -177,9 +177,10 @@ def test_filters_and_grouping(tmp_path, embedder):
         searcher.search("目标", doc_ids=["nope"])
 
 
-def test_sentence_vectors_are_indexed_and_optional(tmp_path, embedder):
+def test_sentence_vectors_are_indexed_and_optional(tmp_path, embedder, monkeypatch):
     """Every sentence and table row gets a vector (taken from the embedding cache on a rebuild);
-    an index built without them searches with the chunk vectors alone."""
+    an index built without them (asked, or by default above a size) searches with the chunk
+    vectors alone."""
     corpus = make_corpus(tmp_path / "corpus", ("kaiping.txt", PLAN_A), ("taishan.txt", PLAN_B))
     build_index(corpus, tmp_path / "with", embedder=embedder)
     index = Index.load(tmp_path / "with")
@@ -193,3 +194,11 @@ def test_sentence_vectors_are_indexed_and_optional(tmp_path, embedder):
     assert "sentences" not in plain.manifest and plain.sentences is None
     hits = Searcher(plain, embedder).search("江门中微子实验站建设", k=3)
     assert hits[0].doc_id == "kaiping" and "中微子" in hits[0].text
+
+    from planqa.index import sentences
+
+    monkeypatch.setattr(sentences, "AUTO_MAX_CHUNKS", 1)
+    build_index(corpus, tmp_path / "large", embedder=embedder)
+    assert "sentences" not in Index.load(tmp_path / "large").manifest
+    build_index(corpus, tmp_path / "asked", embedder=embedder, sentence_vectors=True)
+    assert Index.load(tmp_path / "asked").sentences is not None
