@@ -84,9 +84,18 @@ def ask(page, url: str, question: str = ASK_QUESTION, timeout_ms: int = 180_000)
     page.goto(url + "/", wait_until="networkidle")
     page.get_by_label("问题", exact=True).fill(question)
     page.get_by_role("button", name="提问").click()
-    page.get_by_text("引用（").first.wait_for(timeout=timeout_ms)
-    page.wait_for_timeout(500)
+    wait_for_cited_answer(page, timeout_ms)
     return page.inner_text("body")
+
+
+def wait_for_cited_answer(page, timeout_ms: int = 180_000, expected: str = "") -> None:
+    """Wait until the answer, its [n] links and the citation cards are all drawn: the 引用 heading
+    can be on screen a moment before the HTML blocks around it (answer, quotes) are."""
+    page.get_by_text("引用（").first.wait_for(timeout=timeout_ms)
+    page.wait_for_function(
+        """expected => { const text = document.body.innerText;
+                         return text.includes("[1]") && text.includes("在原文中查看") && text.includes(expected); }""",
+        arg=expected, timeout=60_000)
 
 
 def precedents(page, url: str, query: str = PRECEDENT_QUERY, timeout_ms: int = 120_000) -> str:

@@ -54,7 +54,7 @@ def test_two_browser_sessions_at_once(two_plan_index):
             for page in pages:  # both submitted before either is answered
                 page.get_by_role("button", name="提问").click()
             for page, expected in zip(pages, questions.values()):
-                page.get_by_text("引用（").first.wait_for(timeout=180_000)
+                browser.wait_for_cited_answer(page, 180_000, expected)  # times out if it never shows
                 assert expected in page.inner_text("body")
         finally:
             chromium.close()
