@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import logging
 import sqlite3
@@ -93,13 +92,9 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"{report['chunks']} chunks ({report['embedded']} embedded) into {report['snapshot']}")
     for error in report["errors"]:
         print(f"skipped {error}", file=sys.stderr)
-    if not args.no_answer_vectors and importlib.util.find_spec("planqa.answer") is not None:
-        from planqa.answer import Answerer
-
-        # embed the answer candidates (sentences, table rows) now, so the first questions are fast
-        count = Answerer.load(args.index).warm()
-        if not args.quiet:
-            print(f"answer candidates ready: {count}", file=sys.stderr)
+    if report["sentences"] and not args.quiet:
+        # the build embedded every sentence and table row: the answerer finds them in the cache
+        print(f"sentence vectors: {report['sentences']} sentences and table rows", file=sys.stderr)
     return 0
 
 

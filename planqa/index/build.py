@@ -229,6 +229,7 @@ def build_index(
         "documents": len(documents),
         "chunks": len(all_chunks),
         "embedded": embedded,
+        "sentences": manifest.get("sentences", {}).get("count", 0),
         "reused_documents": reused,
         "seconds": round(time.perf_counter() - started, 2),
         "errors": errors,

@@ -23,12 +23,13 @@ import mmap
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, overload
 
 import numpy as np
 
+from planqa.index.store import read_document, read_documents, read_json, write_json
 from planqa.records import Chunk, Document
 
 DOCUMENTS_META = "documents.json"
@@ -56,16 +57,10 @@ class DocumentInfo:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentInfo:
-        years = data.get("years")
-        return cls(data["doc_id"], data["title"], data.get("source") or "", data.get("region"), data.get("level"),
-                   data.get("period"), tuple(years) if years else None, data.get("issuer"),
-                   data.get("doc_number"), data.get("date"))
-
-
-def _write_json(path: Path, data: Any) -> None:
-    from planqa.index.store import write_json
-
-    write_json(path, data)
+        """From ``Document.metadata`` (or a ``documents.json`` entry)."""
+        values = {f.name: data.get(f.name) for f in fields(cls)}
+        years = values["years"]
+        return cls(**{**values, "source": values["source"] or "", "years": tuple(years) if years else None})
 
 
 # ---------------------------------------------------------------------------------------- documents
@@ -73,7 +68,7 @@ def _write_json(path: Path, data: Any) -> None:
 def write_document_catalog(folder: Path, documents: Iterable[Document]) -> None:
     """Write ``documents.json`` (metadata of every document, no text)."""
     metas = sorted((d.metadata for d in documents), key=lambda m: m["doc_id"])
-    _write_json(folder / DOCUMENTS_META, metas)
+    write_json(folder / DOCUMENTS_META, metas)
 
 
 class DocumentStore(Mapping[str, Document]):
@@ -92,8 +87,6 @@ class DocumentStore(Mapping[str, Document]):
 
     @classmethod
     def open(cls, snapshot: Path, cache_size: int = 256) -> DocumentStore:
-        from planqa.index.store import read_documents, read_json
-
         path = snapshot / DOCUMENTS_META
         if path.exists():
             infos = {m["doc_id"]: DocumentInfo.from_dict(m) for m in read_json(path)}
@@ -122,8 +115,6 @@ class DocumentStore(Mapping[str, Document]):
             if document is not None:
                 self._cache.move_to_end(doc_id)
                 return document
-        from planqa.index.store import read_document
-
         document = read_document(self.snapshot, doc_id)
         with self._lock:
             self._cache[doc_id] = document
@@ -151,26 +142,43 @@ def chunk_id_number(chunk_id: str) -> int:
         return 0
 
 
+class _RowCodes:
+    """Per-row document, section-path and id codes, collected one chunk at a time."""
+
+    def __init__(self) -> None:
+        self.doc_codes: dict[str, int] = {}
+        self.path_codes: dict[tuple[str, ...], int] = {}
+        self.docs: list[int] = []
+        self.sections: list[int] = []
+        self.ids: list[int] = []
+
+    def add(self, doc_id: str, section_path: Sequence[str], chunk_id: str) -> None:
+        self.docs.append(self.doc_codes.setdefault(doc_id, len(self.doc_codes)))
+        self.sections.append(self.path_codes.setdefault(tuple(section_path), len(self.path_codes)))
+        self.ids.append(chunk_id_number(chunk_id))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"docs": np.array(self.docs, dtype=np.int32), "sections": np.array(self.sections, dtype=np.int32),
+                "ids": np.array(self.ids, dtype=np.uint64)}
+
+
 def write_chunk_store(folder: Path, chunks: Iterable[Chunk]) -> int:
     """Write ``chunks.jsonl`` and the row arrays beside it (see the module docstring), streaming:
     ``chunks`` may be a generator. Returns the number of rows."""
-    doc_codes: dict[str, int] = {}
-    path_codes: dict[tuple[str, ...], int] = {}
-    offsets, docs, sections, ids = [0], [], [], []
+    codes = _RowCodes()
+    offsets = [0]
     with open(folder / CHUNKS, "wb") as handle:
         for chunk in chunks:
             line = (json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
             handle.write(line)
             offsets.append(offsets[-1] + len(line))
-            docs.append(doc_codes.setdefault(chunk.doc_id, len(doc_codes)))
-            sections.append(path_codes.setdefault(tuple(chunk.section_path), len(path_codes)))
-            ids.append(chunk_id_number(chunk.id))
-    arrays = {"offsets": np.array(offsets, dtype=np.int64), "docs": np.array(docs, dtype=np.int32),
-              "sections": np.array(sections, dtype=np.int32), "ids": np.array(ids, dtype=np.uint64)}
+            codes.add(chunk.doc_id, chunk.section_path, chunk.id)
+    arrays = {"offsets": np.array(offsets, dtype=np.int64), **codes.arrays()}
     for name, array in arrays.items():
         np.save(folder / _ARRAYS[name], array, allow_pickle=False)
-    _write_json(folder / CHUNKS_META, {"doc_ids": list(doc_codes), "section_paths": [list(p) for p in path_codes]})
-    return len(docs)
+    write_json(folder / CHUNKS_META, {"doc_ids": list(codes.doc_codes),
+                                      "section_paths": [list(p) for p in codes.path_codes]})
+    return len(codes.docs)
 
 
 class ChunkStore(Sequence[Chunk]):
@@ -200,8 +208,6 @@ class ChunkStore(Sequence[Chunk]):
             data: bytes | mmap.mmap = (mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
                                        if path.stat().st_size else b"")
         if all((snapshot / name).exists() for name in _ARRAYS.values()) and (snapshot / CHUNKS_META).exists():
-            from planqa.index.store import read_json
-
             arrays = {key: np.load(snapshot / name, mmap_mode="r", allow_pickle=False)
                       for key, name in _ARRAYS.items()}
             meta = read_json(snapshot / CHUNKS_META)
@@ -213,18 +219,14 @@ class ChunkStore(Sequence[Chunk]):
     def from_lines(cls, data: bytes | mmap.mmap) -> ChunkStore:
         """Build the row arrays by parsing every line (snapshots without the array files)."""
         buffer = np.frombuffer(data, dtype=np.uint8) if len(data) else np.zeros(0, dtype=np.uint8)
-        ends = np.flatnonzero(buffer == 10) + 1
-        offsets = np.concatenate([[0], ends]).astype(np.int64)
-        doc_codes: dict[str, int] = {}
-        path_codes: dict[tuple[str, ...], int] = {}
-        docs, sections, ids = [], [], []
+        offsets = np.concatenate([[0], np.flatnonzero(buffer == 10) + 1]).astype(np.int64)
+        codes = _RowCodes()
         for row in range(len(offsets) - 1):
             record = json.loads(bytes(data[offsets[row]:offsets[row + 1]]))
-            docs.append(doc_codes.setdefault(record["doc_id"], len(doc_codes)))
-            sections.append(path_codes.setdefault(tuple(record["section_path"]), len(path_codes)))
-            ids.append(chunk_id_number(record["id"]))
-        return cls(data, offsets, np.array(docs, dtype=np.int32), list(doc_codes), np.array(sections, dtype=np.int32),
-                   list(path_codes), np.array(ids, dtype=np.uint64))
+            codes.add(record["doc_id"], record["section_path"], record["id"])
+        arrays = codes.arrays()
+        return cls(data, offsets, arrays["docs"], list(codes.doc_codes), arrays["sections"],
+                   list(codes.path_codes), arrays["ids"])
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -271,11 +273,10 @@ class ChunkStore(Sequence[Chunk]):
         if self._id_order is None:
             order = np.argsort(self._ids, kind="stable")
             self._sorted_ids, self._id_order = np.asarray(self._ids)[order], order
-        order = self._id_order
         position = int(np.searchsorted(self._sorted_ids, number))
-        while position < len(order) and int(self._ids[order[position]]) == number:
-            row = int(order[position])
-            if self[row].id == chunk_id:
+        while position < len(self._sorted_ids) and int(self._sorted_ids[position]) == number:
+            row = int(self._id_order[position])
+            if self[row].id == chunk_id:  # two ids may share their first 16 hex digits
                 return row
             position += 1
         return None
