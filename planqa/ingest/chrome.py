@@ -2,6 +2,11 @@
 
 Rules are data: a name and a pattern. Each removal is recorded as ``(rule, text)`` so the
 cleaning report can say what was removed from which document and how much.
+
+Every rule removes a *bounded* span: a line rule drops a line only when the line is short
+(``MAX_CHROME_LINE``: chrome lines are labels, not paragraphs); in a longer line (web text
+captured without line breaks, where a whole document is one line) only the chrome phrase
+itself goes (``SPAN_RULES``), and the page footer is cut only from the document's tail.
 """
 
 from __future__ import annotations
@@ -29,20 +34,100 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("file_name", r"^\s*[^\s，。]{2,80}\.(docx?|pdf|wps|txt)\s*$"),
         ("site_nav", r"^\s*(返回\s+下载\s+相关\s+举报|点击查看更多>*|资源描述|展开阅读全文|相关资源|猜你喜欢|相关搜索|资源标签)\s*$"),
         ("site_nav", r"由会员分享.{0,40}可在线阅读"),
-        ("record_number", r"备案号|经营许可证\s*[:：]|公网安备|ICP备"),
+        ("record_number", r"备案号\s*[:：]|经营许可证\s*[:：]|公网安备|ICP备"),
         ("news_label", r"^\s*[（(](媒体解读|图文解读|政策解读|解读)[）)]"),
     ]
 ]
 
-# After one of these, everything that follows is page furniture.
+# A line longer than this is never dropped whole by a line rule.
+MAX_CHROME_LINE = 120
+
+# Chrome phrases removed from inside a long line (the phrase itself, never its neighbours).
+SPAN_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(pattern))
+    for name, pattern in [
+        ("scan_qr", r"扫一扫在手机打开当前页"),
+        ("print_share", r"【\s*(打印(本页)?|关闭(窗口)?)\s*】"),
+        ("font_size", r"【\s*字体\s*[:：]?\s*大\s*中\s*小\s*】|字号\s*[:：]\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]?"),
+        ("record_number", r"[\u4e00-\u9fff]{1,2}ICP备\s*\d{4,12}号(?:\s*-\s*\d{1,3})?"),
+        ("record_number", r"[\u4e00-\u9fff]{1,2}公网安备\s*\d{6,20}号?"),
+        ("site_nav", r"《[^《》\n]{1,80}》由会员分享.{0,80}?请在.{1,20}?上搜索。?"),
+        ("record_number", r"网站标识码\s*[:：]?\s*[0-9A-Za-z]{6,20}"),
+    ]
+]
+
+# After one of these, everything that follows is page furniture...
 FOOTER_START = re.compile(r"^\s*(扫一扫在手机打开当前页|展开阅读全文)\s*$")
+FOOTER_START_INLINE = re.compile(r"扫一扫在手机打开当前页|展开阅读全文")
+# ... but only when it stands in the tail: at most this many characters follow it, and at most
+# this share of the document.
+MAX_FOOTER_CHARS = 3000
+MAX_FOOTER_SHARE = 0.2
 # Inline chrome removed from a kept line.
 INLINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("repost_tag", re.compile(r"^\s*【转发】")),
 ]
-# A table-of-contents line: title, dot leaders, page number.
-TOC_LINE = re.compile(r"^\s*\S.{0,60}?[·.…．•\-—_]{4,}\s*\d{1,3}\s*$")
+# A table-of-contents line: title, dot leaders (or a bar, a TAB, a wide gap), page number.
+TOC_LINE = re.compile(r"^\s*[^|｜\t\s][^|｜\t]{0,60}?(?:[·.…．•\-—_]{4,}|\s*[|｜]\s*|\t+|[ \u3000]{2,})\s*\d{1,3}\s*$")
+# A heading-like line with a page number glued to its end ("一、发展现状1"): a TOC entry only in a
+# run of such lines whose titles come back later as lines of their own.
+TOC_BARE = re.compile(r"^\s*(?P<title>(?:第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+、|"
+                      r"[（(][一二三四五六七八九十\d]{1,3}[）)]|附件|附录|前言|序言)[^。；]{0,50}?[^\d\s.．%])"
+                      r"[ \u3000]*(?P<page>\d{1,3})\s*$")
 TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+MIN_BARE_RUN = 3
+
+
+def _toc_title(line: str) -> str:
+    """The entry's title without its page number and leaders, spaces removed."""
+    match = TOC_BARE.match(line)
+    title = match.group("title") if match else re.sub(r"(?:[·.…．•\-—_]{4,}|[|｜]|\t+|[ \u3000]{2,})\s*\d{1,3}\s*$", "", line)
+    return re.sub(r"[\s\u3000]+", "", title)
+
+
+def _bare_toc_runs(lines: list[str]) -> set[int]:
+    """Indexes of runs of glued-page-number entries whose titles recur later as lines."""
+    found: set[int] = set()
+    index = 0
+    while index < len(lines):
+        if not TOC_BARE.match(lines[index]):
+            index += 1
+            continue
+        run = [index]
+        nxt = index + 1
+        while nxt < len(lines) and (TOC_BARE.match(lines[nxt]) or not lines[nxt].strip()):
+            if lines[nxt].strip():
+                run.append(nxt)
+            nxt += 1
+        pages = [int(TOC_BARE.match(lines[i]).group("page")) for i in run]
+        if len(run) >= MIN_BARE_RUN and pages == sorted(pages):
+            later = {re.sub(r"[\s\u3000]+", "", line) for line in lines[nxt:]}
+            starts = [line for line in later if line]
+            recurring = sum(1 for i in run if any(l.startswith(_toc_title(lines[i])) for l in starts))
+            if recurring * 2 >= len(run):
+                found.update(run)
+        index = nxt
+    return found
+
+
+def remove_toc_lines(lines: list[str], removals: Removals) -> list[str]:
+    """Drop table-of-contents lines (leaders or a separator before a page number, or runs of
+    headings with glued page numbers that recur later) and a 目录 title."""
+    toc_indexes = {i for i, line in enumerate(lines) if TOC_LINE.match(line) and not line.startswith("\t")}
+    if len(toc_indexes) < 2:
+        toc_indexes = set()
+    toc_indexes |= _bare_toc_runs(lines)
+    if not toc_indexes:
+        return lines
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if index in toc_indexes:
+            removals.add("table_of_contents", line)
+        elif TOC_TITLE.match(line) and any(j in toc_indexes for j in range(index + 1, index + 4)):
+            removals.add("table_of_contents", line)
+        else:
+            kept.append(line)
+    return kept
 
 
 @dataclass
@@ -62,38 +147,52 @@ class Removals:
         return totals
 
 
-def remove_chrome(lines: list[str], removals: Removals) -> list[str]:
-    """Drop chrome lines and the footer after the page's closing furniture."""
-    kept: list[str] = []
-    for index, line in enumerate(lines):
+def _footer_at(lines: list[str]) -> tuple[int, int] | None:
+    """(line, column) where the page footer starts, if it starts in the document's tail."""
+    total = sum(len(line) + 1 for line in lines)
+    after = 0  # characters after the current line
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
         if FOOTER_START.match(line):
-            for rest in lines[index:]:
-                removals.add("page_footer", rest)
-            break
-        rule = next((name for name, pattern in LINE_RULES if pattern.search(line)), None)
-        if rule:
-            removals.add(rule, line)
-            continue
+            column = 0
+        elif (match := FOOTER_START_INLINE.search(line)) is not None and len(line) > MAX_CHROME_LINE:
+            column = match.start()
+        else:
+            column = None
+        if column is not None:
+            tail = after + len(line) - column
+            if tail <= MAX_FOOTER_CHARS and tail <= MAX_FOOTER_SHARE * total:
+                return index, column
+        after += len(line) + 1
+        if after > MAX_FOOTER_CHARS:
+            return None
+    return None
+
+
+def remove_chrome(lines: list[str], removals: Removals) -> list[str]:
+    """Drop short chrome lines, chrome phrases inside long lines, and the page footer in the tail."""
+    footer = _footer_at(lines)
+    if footer is not None:
+        index, column = footer
+        removals.add("page_footer", "\n".join([lines[index][column:], *lines[index + 1:]]))
+        lines = lines[:index] + ([lines[index][:column]] if column else [])
+    kept: list[str] = []
+    for line in lines:
+        if len(line.strip()) <= MAX_CHROME_LINE:
+            rule = next((name for name, pattern in LINE_RULES if pattern.search(line)), None)
+            if rule:
+                removals.add(rule, line)
+                continue
+        else:
+            for name, pattern in SPAN_RULES:
+                if pattern.search(line):
+                    for match in pattern.finditer(line):
+                        removals.add(name, match.group(0))
+                    line = pattern.sub("", line)
         for name, pattern in INLINE_RULES:
             match = pattern.search(line)
             if match:
                 removals.add(name, match.group(0))
                 line = line[: match.start()] + line[match.end():]
         kept.append(line)
-    return kept
-
-
-def remove_toc_lines(lines: list[str], removals: Removals) -> list[str]:
-    """Drop table-of-contents lines (dot leaders and page numbers) and a 目录 title."""
-    toc_indexes = {i for i, line in enumerate(lines) if TOC_LINE.match(line)}
-    if len(toc_indexes) < 2:
-        return lines
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        if index in toc_indexes:
-            removals.add("table_of_contents", line)
-        elif TOC_TITLE.match(line) and any(j in toc_indexes for j in range(index + 1, index + 4)):
-            removals.add("table_of_contents", line)
-        else:
-            kept.append(line)
     return kept

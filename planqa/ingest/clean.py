@@ -4,6 +4,7 @@ The cleaned text has one paragraph per line and no empty lines; a table is one l
 row (cells joined by " | "). Steps, each recorded in the cleaning report:
 characters (BOM, NBSP, control characters) → Word ``[bookmark: …]`` marks → page fragments
 of scraped pages re-joined (with their inline TOC and headings) → site chrome → TOC lines →
+conversion markers, hard wraps joined, run-on text split (``planqa.ingest.reflow``) →
 punctuation → tables → OCR slips in heading numerals.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from planqa.ingest.chrome import Removals, remove_chrome, remove_toc_lines
 from planqa.ingest.fragments import unscramble
 from planqa.ingest.outline import NestingTracker, is_heading_line, parse_marker, repair_marker
+from planqa.ingest.reflow import reflow
 from planqa.ingest.tables import TableBlock, parse_numbered_table, parse_tab_table, render_row
 from planqa.records import Table
 
@@ -184,6 +186,8 @@ def clean(raw: str, name: str = "") -> CleanResult:
     lines, joined = unscramble(lines, removals)
     lines = remove_chrome(lines, removals)
     lines = remove_toc_lines(lines, removals)
+    lines, reflowed = reflow(lines, removals)
+    lines = remove_chrome(lines, removals)  # run-on text split into lines: its chrome lines show now
     lines = [normalize_punctuation(line) for line in lines]
     blocks = segment_blocks(lines)
     repaired: list[str] = []
@@ -196,6 +200,7 @@ def clean(raw: str, name: str = "") -> CleanResult:
         "removed": [{"rule": rule, "text": text[:120], "chars": len(text)} for rule, text in removals.items
                     if rule not in ("word_bookmarks", "control_characters", "page_fragment_marker")],
         "page_fragments_joined": joined,
+        **reflowed,
         "ocr_repairs": repaired,
         "tables": len(tables),
     }

@@ -1,9 +1,16 @@
 """The outline of Chinese planning documents: heading markers, heading lines and sections.
 
-Markers recognised at the start of a line: 第X章, 第X节, 一、, （一）/(一), 1./1、/1．,
-（1）/(1), ①. Nesting follows the order in which marker kinds first appear under their
-parent (as in Markdown lists), so 一、 > （一） > 1. in one plan and 第一章 > 一、 > （一） in
-another both come out right.
+Markers recognised at the start of a line: 第X章, 第X节, 第X条, 一、, （一）/(一), 1./1、/1．,
+（1）/(1), ①, and the decimal numbers of standards (1 范围, 6.1.2 差异项分析). 第X章 > 第X节 > 第X条
+> 一、 always nest in this order (the 公文 convention: GB/T 9704); the other kinds nest in the
+order in which they first appear under their parent (as in Markdown lists), so 一、 > （一） > 1.
+in one plan and 一、 > 1. > （1） in another both come out right.
+
+A heading usually stands on a line of its own. Two 公文 habits put it at the start of a
+paragraph instead, and both are read as headings ("run-in"): a 第X条 label before the article's
+text, and a （一）/一、 marker whose first short sentence is the heading ("（一）聚力推动经济高质量
+发展。全年地区生产总值…"). 附件/附录 lines start a new top-level branch, so an attachment whose
+numbering restarts at 一、 does not nest under the notice.
 """
 
 from __future__ import annotations
@@ -22,16 +29,23 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(rf"^第(?P<num>{CN_NUMERAL}|\d{{1,2}})章\s*")),
     ("jie", re.compile(rf"^第(?P<num>{CN_NUMERAL}|\d{{1,2}})节\s*")),
+    ("article", re.compile(rf"^第(?P<num>{CN_NUMERAL}|\d{{1,3}})条(?:\s+|(?=[\u4e00-\u9fff“（(]))")),
     ("cn", re.compile(rf"^(?P<num>{CN_NUMERAL})、\s*")),
     ("paren_cn", re.compile(rf"^[（(]\s*(?P<num>{CN_NUMERAL})\s*[）)]\s*")),
-    # OCR slips of （一）: (-) (S) () (—) (5)
-    ("paren_cn", re.compile(r"^[（(](?P<bad>[-—－Ss5]?)[）)]\s*")),
+    # OCR slips of （一）: (-) (S) () (—); a digit is an Arabic item, never a slip
+    ("paren_cn", re.compile(r"^[（(](?P<bad>[-—－Ss]?)[）)]\s*")),
     ("paren_arabic", re.compile(r"^[（(]\s*(?P<num>\d{1,2})\s*[）)]\s*")),
     ("arabic", re.compile(r"^(?P<num>\d{1,2})\s*(?:[.．](?!\d)|、)\s*")),
     ("circled", re.compile(rf"^(?P<num>[{CIRCLED}])\s*")),
 ]
-_FIXED_RANK = {"chapter": 0, "jie": 1}  # always outermost, in this order
+# Decimal clause numbers of standards: "6.1.2 差异项分析", "6.1.2差异项分析", "1 范围" (a space needed).
+_DECIMAL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,4})\s*(?=[\u4e00-\u9fff])|^(?P<one>\d{1,2})[ \u3000]+(?=[\u4e00-\u9fff]{2})")
+_FIXED_RANK = {"chapter": 0, "jie": 1, "article": 2, "cn": 3}  # always outermost, in this order
 UNNUMBERED_HEADINGS = {"前言", "序言", "引言", "总则", "附则", "结束语", "结语", "附件", "附录", "目录"}
+# 附件1 / 附件 2： / 附件：xxx / 附录A（规范性）…: an attachment, a new top-level branch.
+ATTACHMENT = re.compile(r"^(?:附件\s*\d{0,2}|附录\s*[A-Z]?|附表\s*\d{0,2})\s*(?:[：:]\s*)?(?:[（(][^）)]{1,8}[）)])?[^。；]{0,40}$")
+RUN_IN_KINDS = ("chapter", "jie", "cn", "paren_cn")
+MAX_RUN_IN_TITLE = 40
 _SENTENCE_END = "。！？；"
 MAX_HEADING_CHARS = 42
 
@@ -72,6 +86,11 @@ class Marker:
 
 def parse_marker(line: str) -> Marker | None:
     """The heading marker at the start of ``line``, if any."""
+    decimal = _DECIMAL.match(line)
+    if decimal:
+        number = decimal.group("num") or decimal.group("one")
+        depth = number.count(".") + 1
+        return Marker(f"decimal{depth}", int(number.split(".")[-1]), decimal.end())
     for kind, pattern in _MARKERS:
         match = pattern.match(line)
         if not match:
@@ -99,7 +118,7 @@ def is_heading_line(line: str, marker: Marker | None, hints: frozenset[str] = fr
     if text in hints or text.replace(" ", "") in UNNUMBERED_HEADINGS:
         return True
     if marker is None:
-        return False
+        return bool(ATTACHMENT.match(text))
     rest = text[marker.length:]
     if not rest or len(rest) > (60 if marker.kind in _FIXED_RANK else MAX_HEADING_CHARS):
         return False
@@ -147,6 +166,27 @@ def repair_marker(line: str, marker: Marker, number: int) -> str:
     return f"（{int_to_cn(number)}）" + line[marker.length:]
 
 
+def run_in_heading(line: str, marker: Marker | None) -> int | None:
+    """Length of a heading that opens a paragraph (see the module docstring), or None.
+
+    第X条: the label. （一）/一、/第X章: the first sentence, when it is short and more text follows.
+    """
+    if marker is None:
+        return None
+    if marker.kind == "article":
+        return marker.length
+    if marker.kind not in RUN_IN_KINDS:
+        return None
+    rest = line[marker.length:]
+    match = re.match(rf"[^。！？；\n]{{2,{MAX_RUN_IN_TITLE}}}?[。！？]", rest)
+    if match is None or not rest[match.end():].strip():
+        return None
+    title = match.group(0)
+    if any(ch in title for ch in "，,：:"):  # a clause of a sentence, not a heading
+        return None
+    return marker.length + match.end()
+
+
 def iter_lines(text: str) -> Iterable[tuple[int, int, str]]:
     """(start, end, line) for every line of ``text``."""
     pos = 0
@@ -180,8 +220,14 @@ def build_sections(
         if any(s <= start < e for s, e in skips):
             continue
         marker = parse_marker(line.strip())
+        heading_end = end
         if not is_heading_line(line, marker, hint_set):
-            continue
+            length = run_in_heading(line.strip(), marker)
+            if length is None:
+                continue
+            offset = len(line) - len(line.lstrip())
+            heading_end = start + offset + length
+            line = line.strip()[:length]
         title = heading_title(line)
         if marker is None:  # 前言, 附件 or a style heading: a top-level section of its own
             tracker.reset()
@@ -192,7 +238,7 @@ def build_sections(
         stack_titles.append((depth, title))
         path = tuple(t for _, t in stack_titles)
         close(len(path) - 1, start)
-        open_sections.append((path, start, end))
+        open_sections.append((path, start, heading_end))
     close(0, len(text))
     sections.sort(key=lambda s: (s.start, len(s.path)))
     return sections
