@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m planqa {index,search,ask,doc,eval,judge}``.
+"""Command-line interface: ``python -m planqa {index,search,ask,doc,inspect,eval,judge}``.
 
 Thin: parses arguments, calls the package, prints. JSON output is UTF-8 (not ASCII-escaped).
 Errors meant for users print one line to stderr and exit with status 2.
@@ -148,6 +148,20 @@ def _add_index_arg(parser: argparse.ArgumentParser) -> None:
                         help="index folder (default: $PLANQA_INDEX, else index/)")
 
 
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from planqa.ingest.inspect import format_record, inspect_file
+
+    records = []
+    for name in args.files:
+        record = inspect_file(Path(name))
+        records.append(record)
+        if not args.json:
+            print(format_record(record))
+    if args.json:
+        _print_json(records)
+    return 1 if any("error" in r for r in records) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planqa", description="Search and question answering over Chinese planning documents.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and decisions")
@@ -197,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=None, help="read from this corpus folder instead of the index")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_doc)
+
+    p = commands.add_parser("inspect", help="show what ingestion makes of files, without indexing them")
+    _add_index_arg(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per file")
+    p.set_defaults(func=cmd_inspect)
 
     for module in _COMMAND_MODULES:
         try:

@@ -8,6 +8,7 @@ tables and attaches metadata from the corpus manifest or, failing that, from the
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,58 @@ SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES  # see planqa.ingest.limits
 
 
+# Shares of a document's text whose loss a user is told about.
+MAX_CLEANING_LOSS = 0.10  # cleaning rules (chrome, TOC, markers) removing more than this
+MAX_READER_LOSS = 0.30  # a PDF/DOCX/text reader dropping more than this (pages furniture is less)
+MIN_MAIN_HAN = 200  # a page or PDF whose main text has fewer Chinese characters than this
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Removals that do not count as losing text: invisible characters and markup.
+_NOT_TEXT = {"control_characters", "word_bookmarks", "page_fragment_marker", "html_tag", "markdown_image",
+             "ocr_image_marker"}
+
+
+def han_count(text: str) -> int:
+    """Chinese characters in ``text`` (the measure of "nothing lost")."""
+    return len(_HAN.findall(text))
+
+
+def loss_warnings(raw_han: int, reader_removed: dict[str, int], cleaned_han: int,
+                  cleaning_removed: dict[str, int], reader_format: str) -> list[str]:
+    """What a user must be told about how much of a file's text reached the cleaned text.
+
+    ``raw_han`` counts the reader's output, ``reader_removed`` the Chinese characters the reader
+    dropped by rule, ``cleaning_removed`` those the cleaning rules dropped by rule."""
+    warnings: list[str] = []
+    source_han = raw_han + sum(reader_removed.values())
+    cleaning_loss = sum(n for rule, n in cleaning_removed.items() if rule not in _NOT_TEXT)
+    if raw_han and cleaning_loss > MAX_CLEANING_LOSS * raw_han:
+        rules = ", ".join(f"{r} {n}" for r, n in sorted(cleaning_removed.items(), key=lambda x: -x[1]) if n)
+        warnings.append(f"cleaning removed {cleaning_loss / raw_han:.0%} of the Chinese text ({rules}); "
+                        "check the cleaning report")
+    reader_loss = sum(reader_removed.values())
+    if reader_format != "html" and source_han and reader_loss > MAX_READER_LOSS * source_han:
+        warnings.append(f"the reader dropped {reader_loss / source_han:.0%} of the file's Chinese text "
+                        f"({', '.join(f'{r} {n}' for r, n in reader_removed.items())})")
+    if reader_format in ("html", "pdf") and cleaned_han < MIN_MAIN_HAN:
+        warnings.append(f"only {cleaned_han} Chinese characters of main text found"
+                        + (f" ({source_han} on the whole page)" if reader_format == "html" else "")
+                        + "; the file may be a scan, a frame or a page whose text is loaded by script")
+    return warnings
+
+
+def _han_by_rule(items: list[tuple[str, str]]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for rule, text in items:
+        totals[rule] = totals.get(rule, 0) + han_count(text)
+    return totals
+
+
 def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read, clean and structure one file. Raises ``IngestError`` naming the file, also when the
-    reader for its format is not installed (one format unavailable must not stop the others)."""
+    reader for its format is not installed (one format unavailable must not stop the others).
+
+    Metadata: the manifest entry wins field by field; what it leaves empty is read from the text
+    (and, where the text says nothing, from the file's own properties)."""
     from planqa.ingest.readers import read_file
 
     try:
@@ -38,12 +88,16 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
     except RecursionError as exc:  # pragma: no cover - defensive
         raise IngestError(path, f"could not be cleaned ({exc})") from exc
     if not cleaned.text.strip():
-        raise IngestError(path, "no text left after cleaning (the file holds only page chrome or whitespace)")
+        removed = ", ".join(f"{rule} {n}" for rule, n in cleaned.report["removed_chars"].items()) or "nothing"
+        raise IngestError(path, f"no text left after cleaning ({len(raw.text)} characters read; removed: {removed})")
+    inferred = infer_meta(meta.doc_id if meta else doc_id_for(path.name), path.name, cleaned.text,
+                          raw.title, properties=raw.properties)
     if meta is None:
-        meta = infer_meta(doc_id_for(path.name), path.name, cleaned.text, raw.title)
-    elif not meta.title:
-        inferred = infer_meta(meta.doc_id, path.name, cleaned.text, raw.title)
-        meta.title = inferred.title
+        meta = inferred
+    else:
+        for name in ("title", "region", "level", "period", "years", "issuer", "doc_number", "date"):
+            if getattr(meta, name) in (None, "", ()):
+                setattr(meta, name, getattr(inferred, name))
     table_spans = [(t.start, t.end) for t in cleaned.tables]
     sections = build_sections(cleaned.text, hints=raw.headings, skip_spans=table_spans)
     indicators = [
@@ -51,7 +105,17 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
         for index, table in enumerate(cleaned.tables)
         for record in indicators_from_table(table, index, meta.years)
     ]
-    report = {**cleaned.report, "reader": raw.format, "encoding": raw.encoding, "reader_notes": raw.notes}
+    reader_removed = _han_by_rule(raw.removed)
+    cleaning_removed = _han_by_rule(cleaned.removals)
+    warnings = [*raw.warnings, *loss_warnings(han_count(raw.text), reader_removed, han_count(cleaned.text),
+                                              cleaning_removed, raw.format)]
+    for warning in warnings:
+        log.warning("%s: %s", path.name, warning)
+    report = {**cleaned.report, "reader": raw.format, "encoding": raw.encoding, "reader_notes": raw.notes,
+              "reader_removed_chars": {rule: sum(len(t) for r, t in raw.removed if r == rule) for rule in reader_removed},
+              "reader_removed": [{"rule": rule, "text": text[:120], "chars": len(text)} for rule, text in raw.removed],
+              "han_in": han_count(raw.text) + sum(reader_removed.values()),
+              "han_out": han_count(cleaned.text), "pages": raw.pages, "warnings": warnings}
     return Document(
         doc_id=meta.doc_id,
         title=meta.title or path.stem,

@@ -46,6 +46,7 @@ class CleanResult:
     tables: list[Table]
     report: dict[str, Any]
     ocr_repaired: list[str] = field(default_factory=list)
+    removals: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) of every removal
 
 
 def normalize_characters(text: str, removals: Removals) -> str:
@@ -134,19 +135,49 @@ def segment_blocks(lines: list[str]) -> list[str | TableBlock]:
 
 
 def repair_heading_numerals(blocks: list[str | TableBlock], repaired: list[str]) -> None:
-    """Rewrite garbled （一） markers ("(-)", "(S)", "()") with the numeral the sequence implies."""
+    """Rewrite garbled （一） markers ("(-)", "(S)", "()") with the numeral the sequence implies,
+    only where the neighbours make it certain: the next well-read sibling (if any, before the
+    parent heading ends) carries the number that follows."""
     tracker = NestingTracker()
+    headings: list[tuple[int, int, int, bool]] = []  # (block index, depth, number, garbled)
     for i, block in enumerate(blocks):
         if not isinstance(block, str):
             continue
         marker = parse_marker(block)
         if marker is None or not is_heading_line(block, marker):
             continue
-        _, number = tracker.push(marker)
-        if marker.number is None:
-            fixed = repair_marker(block, marker, number)
-            repaired.append(f"{block[: marker.length]} → {fixed[: len(fixed) - len(block) + marker.length]}")
-            blocks[i] = fixed
+        depth, number = tracker.push(marker)
+        headings.append((i, depth, number, marker.number is None))
+    for position, (i, depth, number, garbled) in enumerate(headings):
+        if not garbled:
+            continue
+        following = None
+        for _, other_depth, other_number, other_garbled in headings[position + 1:]:
+            if other_depth < depth:
+                break
+            if other_depth == depth and not other_garbled:
+                following = other_number
+                break
+        if following is not None and following != _next_good(headings, position, depth, number):
+            continue
+        block = blocks[i]
+        marker = parse_marker(block)
+        fixed = repair_marker(block, marker, number)
+        repaired.append(f"{block[: marker.length]} → {fixed[: len(fixed) - len(block) + marker.length]}")
+        blocks[i] = fixed
+
+
+def _next_good(headings: list[tuple[int, int, int, bool]], position: int, depth: int, number: int) -> int:
+    """The number the next well-read sibling must carry if the siblings between are numbered in turn."""
+    expected = number
+    for _, other_depth, _, other_garbled in headings[position + 1:]:
+        if other_depth < depth:
+            break
+        if other_depth == depth:
+            expected += 1
+            if not other_garbled:
+                return expected
+    return expected
 
 
 def assemble(blocks: list[str | TableBlock]) -> tuple[str, list[Table]]:
@@ -206,4 +237,4 @@ def clean(raw: str, name: str = "") -> CleanResult:
     }
     log.info("cleaned %s: %d → %d chars; removed %s; %d tables; %d OCR repairs",
              name or "text", len(raw), len(cleaned), report["removed_chars"], len(tables), len(repaired))
-    return CleanResult(cleaned, tables, report, repaired)
+    return CleanResult(cleaned, tables, report, repaired, removals.items)

@@ -210,6 +210,7 @@ def build_sections(
     open_sections: list[tuple[tuple[str, ...], int, int]] = []  # (path, start, heading_end)
     sections: list[Section] = []
     stack_titles: list[tuple[int, str]] = []  # (depth, title) of the current path
+    base = 0  # 1 inside an attachment
 
     def close(depth: int, at: int) -> None:
         while open_sections and len(open_sections[-1][0]) > depth:
@@ -221,7 +222,7 @@ def build_sections(
             continue
         marker = parse_marker(line.strip())
         heading_end = end
-        if not is_heading_line(line, marker, hint_set):
+        if marker is not None and marker.kind == "article" or not is_heading_line(line, marker, hint_set):
             length = run_in_heading(line.strip(), marker)
             if length is None:
                 continue
@@ -232,8 +233,11 @@ def build_sections(
         if marker is None:  # 前言, 附件 or a style heading: a top-level section of its own
             tracker.reset()
             depth = 0
+            # an attachment holds a document of its own: its numbered headings nest under it
+            base = 1 if ATTACHMENT.match(title) else 0
         else:
             depth, _ = tracker.push(marker)
+            depth += base
         stack_titles = [t for t in stack_titles if t[0] < depth]
         stack_titles.append((depth, title))
         path = tuple(t for _, t in stack_titles)

@@ -136,7 +136,7 @@ def test_upload_index_and_remove(writable_app_env):
     at = _page("corpus")
     # a rejected file: clear message naming it, nothing changed
     at.file_uploader[0].set_value(("坏文件.txt", b"\x00\x01\x02PK\x03\x04" * 200, "text/plain"))
-    _click(at, "上传并建立索引")
+    at.run()
     assert at.error and "坏文件.txt" in at.error[0].value
     assert sorted(p.name for p in corpus.iterdir()) == before
     # a good one, with a tag in its text that must be shown as text
@@ -144,9 +144,13 @@ def test_upload_index_and_remove(writable_app_env):
             "二、保障措施\n加强组织领导，落实科技经费投入。\n")
     at = _page("corpus")
     at.file_uploader[0].set_value(("新会方案.txt", text.encode("utf-8"), "text/plain"))
+    at.run()
+    # what was read from the file is shown before indexing, empty values as blanks
+    assert at.text_input(key="u_title").value == "新会区科技创新工作方案"
+    assert at.text_input(key="u_doc_number").value == ""
     at.text_input(key="u_region").input("江门市新会区")
     at.text_input(key="u_doc_id").input("xinhui-test")
-    _click(at, "上传并建立索引")
+    _click(at, "加入文档库并建立索引")
     assert at.success and "xinhui-test" in at.success[0].value
     index = Index.load(writable_app_env["PLANQA_INDEX"])
     assert "xinhui-test" in index.documents and index.documents["xinhui-test"].region == "江门市新会区"
