@@ -12,6 +12,7 @@ from planqa.errors import IngestError
 from planqa.ingest.readers import READERS, read_file, reader_for
 from planqa.ingest.readers.docx import DocxReader
 from planqa.ingest.readers.html import HtmlReader
+from planqa.ingest.readers.markdown import MarkdownReader
 from planqa.ingest.readers.pdf import PdfReader, is_page_number
 from planqa.ingest.readers.txt import TxtReader, decode_bytes
 
@@ -30,7 +31,6 @@ SAMPLE = "开平市科技创新“十四五”规划\n一、基础与形势\n高
         ("gb18030.txt", SAMPLE.encode("gb18030"), "gb18030"),
         ("gbk.txt", SAMPLE.encode("gbk"), "gb18030"),
         ("utf16.txt", SAMPLE.encode("utf-16"), "utf-16"),
-        ("notes.md", SAMPLE.encode("utf-8"), "utf-8"),
     ],
 )
 def test_txt_encodings_read_back_exactly(tmp_path: Path, name: str, data: bytes, encoding: str) -> None:
@@ -133,11 +133,13 @@ def test_docx_paragraphs_tables_headings(tmp_path: Path) -> None:
         "",
         "（一）发展基础",
     ]
-    assert doc.headings == ["一、基础与形势"]
-    assert doc.title == "开平市科技创新“十四五”规划"
+    assert doc.headings == ["开平市科技创新“十四五”规划", "一、基础与形势"]
+    # The core-properties title is file-declared metadata, not the document's own title line.
+    assert doc.title is None
+    assert doc.properties["title"] == "开平市科技创新“十四五”规划"
 
 
-def test_docx_merged_cells_once_per_row(tmp_path: Path) -> None:
+def test_docx_merged_cells_repeated_across_span(tmp_path: Path) -> None:
     docx = pytest.importorskip("docx")
     document = docx.Document()
     table = document.add_table(rows=2, cols=3)
@@ -148,8 +150,8 @@ def test_docx_merged_cells_once_per_row(tmp_path: Path) -> None:
     path = tmp_path / "merged.docx"
     document.save(str(path))
     text = read_file(path).text
-    assert text.count("主要目标指标") == 1
-    assert text.split("\n")[:3] == ["\t主要目标指标", "", "\t指标"]
+    # A merged cell stands in every grid column it spans, so all rows have the same cell count.
+    assert text.split("\n")[:5] == ["\t主要目标指标"] * 3 + ["", "\t指标"]
 
 
 def test_docx_truncated(tmp_path: Path) -> None:
@@ -367,8 +369,9 @@ def _check_gov_page(doc) -> None:
     assert doc.format == "html"
     assert doc.title == "开平市科技创新“十四五”规划"
     assert doc.text.split("\n") == [
+        "开平市科技创新“十四五”规划",  # the page's <h1> title line comes first
         "一、基础与形势",
-        "“十三五”期间，开平市深入实施创新驱动发展战略， 全市科技创新实力明显提升。",
+        "“十三五”期间，开平市深入实施创新驱动发展战略，全市科技创新实力明显提升。",
         "高新技术企业从42家增加到164家。",
         "研发投入稳步增长。",
         "",
@@ -376,7 +379,7 @@ def _check_gov_page(doc) -> None:
         "\t高新技术企业", "\t148", "\t200", "",
         "（一）发展基础",
     ]
-    assert doc.headings == ["一、基础与形势"]
+    assert doc.headings == ["开平市科技创新“十四五”规划", "一、基础与形势"]
     for chrome in ("首页", "当前位置", "版权所有", "热点专题", "分享到", "脚本"):
         assert chrome not in doc.text
 
@@ -418,7 +421,9 @@ def test_reader_for_by_suffix() -> None:
     assert isinstance(reader_for("a.Docx"), DocxReader)
     assert isinstance(reader_for("a.pdf"), PdfReader)
     assert isinstance(reader_for("a.htm"), HtmlReader)
-    assert len(READERS) == 4
+    assert isinstance(reader_for("a.md"), MarkdownReader)
+    assert isinstance(reader_for("a.markdown"), MarkdownReader)
+    assert len(READERS) == 5
 
 
 def test_reader_for_unknown_suffix() -> None:
