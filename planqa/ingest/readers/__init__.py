@@ -14,6 +14,7 @@ from planqa.ingest.limits import DEFAULT_MAX_FILE_BYTES, MAX_FILE_ENV
 from planqa.ingest.readers.base import RawDocument, Reader
 from planqa.ingest.readers.docx import DocxReader
 from planqa.ingest.readers.html import HtmlReader
+from planqa.ingest.readers.markdown import MarkdownReader
 from planqa.ingest.readers.pdf import PdfReader
 from planqa.ingest.readers.txt import TxtReader
 
@@ -24,11 +25,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES  # see planqa.ingest.limits
 
-READERS: list[Reader] = [TxtReader(), DocxReader(), PdfReader(), HtmlReader()]
+READERS: list[Reader] = [TxtReader(), MarkdownReader(), DocxReader(), PdfReader(), HtmlReader()]
 
 
 def supported_suffixes() -> list[str]:
-    """All suffixes some reader handles, e.g. ['.txt', '.text', '.md', '.docx', ...]."""
+    """All suffixes some reader handles, e.g. ['.txt', '.text', '.md', '.markdown', '.docx', ...]."""
     return [suffix for reader in READERS for suffix in reader.suffixes]
 
 

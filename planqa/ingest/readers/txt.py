@@ -231,9 +231,12 @@ def finish_lines(lines: list[str]) -> str:
 
 
 class TxtReader:
-    """Reads plain-text and Markdown files in UTF-8 (BOM or not), UTF-16/32 with BOM or GB18030/GBK."""
+    """Reads plain-text files in UTF-8 (BOM or not), UTF-16/32 with BOM or GB18030/GBK.
 
-    suffixes: tuple[str, ...] = (".txt", ".text", ".md")
+    Markdown files have their own reader (``markdown.MarkdownReader``), which uses ``decode_bytes``.
+    """
+
+    suffixes: tuple[str, ...] = (".txt", ".text")
 
     def read(self, path: Path) -> RawDocument:
         """Decode the file; raises ``IngestError`` for empty, binary or undecodable files."""
