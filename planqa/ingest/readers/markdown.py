@@ -70,7 +70,7 @@ _BOLD_LINE_RE = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1[:：]?$")
 _EMPHASIS_RES = (
     re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
     re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
-    re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<![*0-9])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)"),  # intraword in CJK text too
     re.compile(r"(?<![0-9A-Za-z_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![0-9A-Za-z_])"),
 )
 _CODE_RE = re.compile(r"`([^`]+)`")
@@ -87,7 +87,7 @@ _SEPARATORS = " \t\u3000|·•>»/、,，;；:：-–—_*()（）[]【】"
 _MAX_NAV_ITEM_CHARS = 25  # a menu entry, breadcrumb step or hot-word link is short
 _MAX_NAV_FILLER_CHARS = 12  # short plain items ("· 市委编办") between menu links
 _MIN_NAV_RUN = 3
-_MAX_NAV_OUTSIDE_SHARE = 0.3  # text outside the links of a breadcrumb ("当前位置：")
+_MAX_NAV_OUTSIDE_SHARE = 0.4  # text outside the links of a breadcrumb ("当前位置：")
 _LINK_OPEN, _LINK_CLOSE = "\x01", "\x02"  # brackets link text while a line is parsed
 _MAX_BOLD_HEADING_CHARS = 60
 _MIN_DUPLICATE_HAN = 200
@@ -500,8 +500,7 @@ def _drop_duplicate_bodies(lines: list[str], removed: list[tuple[str, str]]) -> 
         windows = [han[i:i + _DUPLICATE_WINDOW] for i in range(0, len(han) - _DUPLICATE_WINDOW + 1, _DUPLICATE_WINDOW)]
         found = sum(1 for w in windows if w in rest)
         if windows and found >= _MIN_DUPLICATE_SHARE * len(windows):
-            removed.append(("md_duplicate_body", lines[index]))
-            lines[index] = ""
+            removed.append(("md_duplicate_body", lines.pop(index)))
 
 
 def _is_bold_heading(text: str) -> bool:
