@@ -52,7 +52,7 @@ _HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_CHAR_RE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]")
 _WS_RE = re.compile(r"\s+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_CENTER_STYLE_RE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_ALIGN_STYLE_RE = re.compile(r"text-align\s*:\s*([a-z-]+)", re.IGNORECASE)
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
 _TITLE_SPLIT_RE = re.compile(r"\s*[_|｜]\s*|\s+[-—–]\s+")
 # A repost or status prefix a page puts before a document's title: （转载）, 【转载】, [转发].
@@ -80,7 +80,10 @@ _INNER_SHARE = 0.8
 
 _ANCHOR_MIN_HAN = 10  # trafilatura paragraphs shorter than this do not locate the container
 _MIN_ANCHORS = 3  # with fewer long paragraphs than this, all of trafilatura's paragraphs are used
-_ANCHOR_COVER = 0.9  # the container holds this share of the located trafilatura text
+_ANCHOR_COVER = 0.9
+_SENTENCE_HAN = 30  # a trafilatura paragraph this long outside the container is body text
+_SENTENCE_PUNCT_RE = re.compile(r"[。；，！？]")
+_PARAGRAPH_TAGS = ("p", "li", "dd", "td", "div", "h1", "h2", "h3", "h4", "h5", "h6")  # the container holds this share of the located trafilatura text
 _MIN_LOCATED = 0.5  # below this share of trafilatura text found in the DOM, the fallback is used
 _DUPLICATE_SHARE = 0.5  # share of a hidden element's 8-grams seen in visible text: a duplicate
 _KEEP_HIDDEN_SHARE = 0.5  # a hidden non-duplicate element with this share of the page's han is kept
@@ -95,6 +98,8 @@ _BOX_MAX_VALUE = 80
 _MIN_MAIN_HAN = 200
 _MIN_MAIN_SHARE = 0.15
 _HEADING_MAX_CHARS = 40
+_TITLE_MAX_CHARS = 80
+_WRAPPER_BLOCKS = 3  # a centred element with this many child blocks is layout, not a title
 _SOFT_BREAK_MIN = 15  # a <br> after a line this long inside a sentence is a soft wrap
 _LAYOUT_CELL_HAN = 400  # a table cell with this many han is page layout, not a data cell
 _TITLE_SEARCH_LINES = 3
@@ -244,13 +249,13 @@ def _is_hidden(el: Any) -> bool:
 def _drop_hidden(page: _Page) -> None:
     """Drop hidden elements; name those whose text is visible elsewhere as duplicates."""
     hidden: list[Any] = []
+    hidden_set: set[Any] = set()
     for el in page.body.iter():
-        if _is_element(el) and _is_hidden(el) and not any(h in el.iterancestors() for h in hidden[-1:]):
-            if not any(a in hidden for a in el.iterancestors()):
-                hidden.append(el)
+        if _is_element(el) and _is_hidden(el) and not any(a in hidden_set for a in el.iterancestors()):
+            hidden.append(el)  # outermost hidden elements only
+            hidden_set.add(el)
     if not hidden:
         return
-    hidden_set = set(hidden)
     visible = "".join(_texts_skipping(page.body, hidden_set))
     visible_grams = _grams(visible)
     total_han = han_count(visible) + sum(han_count(_text(h)) for h in hidden)
@@ -495,7 +500,35 @@ def _container_from_anchors(body: Any, anchors: list[str]) -> tuple[Any, float] 
             depth = sum(1 for _ in el.iterancestors())
             if depth > best_depth:
                 best, best_depth = el, depth
-    return (best, located / total) if best is not None else None
+    if best is None:
+        return None
+    return _climb_split_body(body, best), located / total
+
+
+def _sentence_han(el: Any) -> int:
+    """Han in the sentence-long paragraphs (lowest blocks) of ``el``."""
+    total = 0
+    for block in el.iter(*_PARAGRAPH_TAGS):
+        if any(_tag(child) in _BLOCK_TAGS for child in block):
+            continue
+        text = _text(block)
+        n = han_count(text)
+        if n >= _SENTENCE_HAN and _SENTENCE_PUNCT_RE.search(text):
+            total += n
+    return total
+
+
+def _climb_split_body(body: Any, best: Any) -> Any:
+    """A body split over sibling blocks (a notice, then its attachment in another <div>, which
+    trafilatura may leave out): climb while the parent adds sentence-long paragraphs and little
+    else (the chrome around them has been removed already)."""
+    while best.getparent() is not None and best.getparent() is not body:
+        parent = best.getparent()
+        extra = sum(_sentence_han(child) for child in parent if child is not best and _is_element(child))
+        if extra < _SENTENCE_HAN or han_count(_text(parent)) - han_count(_text(best)) > 2 * extra:
+            break
+        best = parent
+    return best
 
 
 def _container_from_markers(body: Any) -> Any | None:
@@ -585,13 +618,31 @@ def _hard_break(left: str, right: str) -> bool:
     return len(left) < _SOFT_BREAK_MIN
 
 
-def _is_heading_line(line: str) -> bool:
+def _is_heading_line(line: str, limit: int = _HEADING_MAX_CHARS) -> bool:
+    """A short line that can be a heading: not a sentence, a 文号 or a date."""
     plain = _WS_RE.sub("", line)
-    if not plain or len(plain) > _HEADING_MAX_CHARS or _HEADING_END_RE.search(plain):
+    if not plain or len(plain) > limit or _HEADING_END_RE.search(plain):
         return False
     if _DOC_NUMBER_LINE_RE.match(plain) or _DATE_LINE_RE.match(plain):
         return False
     return bool(_HAN_RE.search(plain))
+
+
+def _centred(el: Any, parent_centred: bool) -> bool:
+    """Whether a block's text is centred: its own align/text-align, else its parent's, unless the
+    parent is a wrapper of several blocks (a centred page layout, not a title)."""
+    match = _ALIGN_STYLE_RE.search(_style(el))
+    align = (match.group(1) if match else str(el.get("align") or "")).lower()
+    if _tag(el) == "center":
+        align = align or "center"
+    if align:
+        return align == "center" and not _is_wrapper(el)
+    parent = el.getparent()
+    return parent_centred and parent is not None and not _is_wrapper(parent)
+
+
+def _is_wrapper(el: Any) -> bool:
+    return sum(1 for child in el if _tag(child) in _BLOCK_TAGS) >= _WRAPPER_BLOCKS
 
 
 class _Walker:
@@ -636,7 +687,8 @@ class _Walker:
         heading_block = self.heading_context[-1]
         for text, bold in lines:
             self.lines.append(text)
-            if (heading_block or bold) and _is_heading_line(text):
+            # A centred or <h*> line may be a long document title; a bold-only line must be short.
+            if (heading_block and _is_heading_line(text, _TITLE_MAX_CHARS)) or (bold and _is_heading_line(text)):
                 self.headings.append(text)
 
     def walk(self, node: Any, bold: bool = False) -> None:
@@ -658,10 +710,7 @@ class _Walker:
             self._table(el)
         elif tag in _BLOCK_TAGS:
             self.flush()
-            centred = (tag == "center" or str(el.get("align") or "").lower() == "center"
-                       or bool(_CENTER_STYLE_RE.search(_style(el))))
-            self.heading_context.append(tag in _HEADING_TAGS or centred
-                                        or (self.heading_context[-1] and tag not in ("div", "section")))
+            self.heading_context.append(tag in _HEADING_TAGS or _centred(el, self.heading_context[-1]))
             self.walk(el, child_bold)
             self.flush()
             self.heading_context.pop()
@@ -862,6 +911,15 @@ def _parse(text: str) -> Any:
     return tree
 
 
+def _outside_rule(el: Any) -> str:
+    """The rule name for a part of the page outside the main container: a list of links (here one
+    link is enough, since nothing outside the container is kept anyway) or other boilerplate."""
+    s = _link_stats(el, {})
+    if s.links and s.chars and s.link_chars >= _LINK_LIST_SHARE * s.chars and s.longest_run < _LINK_LIST_MAX_RUN:
+        return "html_related_links" if s.link_han / s.links >= _RELATED_LINK_LEN else "html_navigation"
+    return "html_boilerplate"
+
+
 def _outside(page: _Page, container: Any) -> None:
     """Record everything of <body> outside ``container`` as boilerplate."""
     node = container
@@ -873,7 +931,7 @@ def _outside(page: _Page, container: Any) -> None:
             if child is not node and _is_element(child):
                 text = _block_text(child)
                 if text:
-                    page.removed.append(("html_boilerplate", text))
+                    page.removed.append((_outside_rule(child), text))
             if child.tail and child.tail.strip():
                 page.removed.append(("html_boilerplate", " ".join(child.tail.split())))
         node = parent
