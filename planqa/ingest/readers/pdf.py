@@ -124,6 +124,8 @@ class _Page:
     items: list[_Line | _Table]
     footnotes: list[tuple[str, str]] = field(default_factory=list)  # (mark, paragraph text)
     has_images: bool = False
+    unmapped: int = 0   # glyphs without a Unicode mapping
+    glyphs: int = 0
     left: float = 0.0
     right: float = 0.0
     step: float = 0.0
@@ -145,12 +147,49 @@ def _key(text: str) -> str:
 # --------------------------------------------------------------------------- glyphs and lines
 
 
-def _page_chars(textpage: Any, raw: Any, height: float) -> tuple[list[_Char], list[str]]:
-    """The page's glyphs (no whitespace) and the text of glyphs off the page's main direction."""
+class _View:
+    """Page coordinates turned so that the page's text runs left to right, y growing downwards
+    (pages whose text is set at 90°/180°/270° read like upright ones)."""
+
+    def __init__(self, angle: float, height: float):
+        quarter = round(angle / (math.pi / 2))
+        if abs(angle - quarter * math.pi / 2) < 0.15:
+            angle = quarter * math.pi / 2
+        self.cos, self.sin, self.height = round(math.cos(angle), 6), round(math.sin(angle), 6), height
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return x * self.cos + y * self.sin, self.height - (-x * self.sin + y * self.cos)
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of a page-space box in view coordinates."""
+        xs, ys = zip(*(self.point(x, y) for x, y in ((x0, y0), (x0, y1), (x1, y0), (x1, y1))))
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def _reading_angle(found: list[tuple[Any, ...]]) -> float:
+    """The direction the glyphs advance in, as a multiple of 90° (the char angle pdfium reports
+    follows the text matrix, which may be flipped while the glyphs still read upright)."""
+    votes = [0, 0, 0, 0]  # +x, +y, -x, -y
+    for a, b in zip(found, found[1:]):
+        dx = (b[1] + b[3] - a[1] - a[3]) / 2
+        dy = (b[2] + b[4] - a[2] - a[4]) / 2
+        size = max(abs(a[3] - a[1]), abs(a[4] - a[2]), 1.0)
+        if abs(dx) > 3 * size or abs(dy) > 3 * size or (dx == 0 and dy == 0):
+            continue
+        if abs(dx) >= abs(dy):
+            votes[0 if dx > 0 else 2] += 1
+        else:
+            votes[1 if dy > 0 else 3] += 1
+    return votes.index(max(votes)) * math.pi / 2
+
+
+def _page_chars(textpage: Any, raw: Any, height: float) -> tuple[list[_Char], list[str], _View, int]:
+    """The page's glyphs (no whitespace) in view coordinates, the text of glyphs set off the
+    page's main direction (watermarks, stamps), the view, and the number of unmapped glyphs."""
     count = raw.FPDFText_CountChars(textpage.raw)
-    chars: list[_Char] = []
-    angles: list[float] = []
+    found: list[tuple[str, float, float, float, float, bool, bool, float]] = []
     spaced = real = False
+    unmapped = 0
     left, bottom, right, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
     k = 0
@@ -172,7 +211,10 @@ def _page_chars(textpage: Any, raw: Any, height: float) -> tuple[list[_Char], li
             spaced = True
             real = real or not generated
             continue
-        if not ch or generated or not ch.isprintable() or 0xFFFE <= code <= 0xFFFF:
+        if not ch or generated:
+            continue
+        if not ch.isprintable() or code in (0xFFFD, 0xFFFE, 0xFFFF) or 0xE000 <= code <= 0xF8FF:
+            unmapped += 1  # a glyph without a Unicode mapping (private use, replacement char)
             continue
         if raw.FPDFText_GetLooseCharBox(textpage.raw, index, ctypes.byref(rect)):
             x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.top
@@ -180,21 +222,30 @@ def _page_chars(textpage: Any, raw: Any, height: float) -> tuple[list[_Char], li
             raw.FPDFText_GetCharBox(textpage.raw, index, ctypes.byref(left), ctypes.byref(right),
                                      ctypes.byref(bottom), ctypes.byref(top))
             x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
-        angles.append(raw.FPDFText_GetCharAngle(textpage.raw, index))
-        chars.append(_Char(ch, min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1), spaced, real))
+        angle = raw.FPDFText_GetCharAngle(textpage.raw, index)
+        found.append((ch, x0, y0, x1, y1, spaced, real, angle if angle >= 0 else 0.0))
         spaced = real = False
-    if not chars:
-        return chars, []
-    # Watermarks and stamps are set at an angle: keep the glyphs of the page's main direction.
-    main = statistics.median_low(round(a, 1) for a in angles)
-    kept, rotated = [], []
-    for ch, angle in zip(chars, angles):
+    if not found:
+        return [], [], _View(0.0, height), unmapped
+    # The page's main text direction; glyphs set at another angle are watermarks or stamps.
+    main = statistics.median_low(round(f[7], 1) for f in found)
+    view = _View(_reading_angle(found), height)
+    kept: list[_Char] = []
+    rotated_text: list[str] = []
+    run = ""  # off-angle glyphs in content order, one string per run
+    for ch, x0, y0, x1, y1, spaced, real, angle in found:
         diff = abs(angle - main) % (2 * math.pi)
-        (kept if min(diff, 2 * math.pi - diff) < 0.15 else rotated).append(ch)
-    rotated_text = []
-    if rotated:
-        rotated_text = [line.text for line in _build_lines(rotated)]
-    return kept, rotated_text
+        if min(diff, 2 * math.pi - diff) < 0.15:
+            vx0, vtop, vx1, vbottom = view.box(x0, y0, x1, y1)
+            kept.append(_Char(ch, vx0, vtop, vx1, vbottom, spaced, real))
+            if run:
+                rotated_text.append(run)
+                run = ""
+        else:
+            run += ch
+    if run:
+        rotated_text.append(run)
+    return kept, rotated_text, view, unmapped
 
 
 def _is_cjk(ch: str) -> bool:
@@ -330,7 +381,7 @@ def _visible(color: tuple[int, int, int, int]) -> bool:
     return a > 0 and not (r > 245 and g > 245 and b > 245)
 
 
-def _page_rules(page: Any, raw: Any, height: float) -> tuple[list[_Seg], list[_Seg]]:
+def _page_rules(page: Any, raw: Any, view: _View) -> tuple[list[_Seg], list[_Seg]]:
     """Horizontal and vertical rules drawn on the page: stroked lines and thin filled bars.
 
     Filled areas that are not thin (cell shading, the white boxes some exporters put behind every
@@ -340,11 +391,13 @@ def _page_rules(page: Any, raw: Any, height: float) -> tuple[list[_Seg], list[_S
     vs: list[_Seg] = []
 
     def add(x0: float, y0: float, x1: float, y1: float) -> None:
-        w, h = abs(x1 - x0), abs(y1 - y0)
+        """A rule from page-space corners (a segment's ends or a thin bar's box)."""
+        left, top, right, bottom = view.box(x0, y0, x1, y1)
+        w, h = right - left, bottom - top
         if h <= _RULE_MAX_THICKNESS and w >= _MIN_RULE_LENGTH:
-            hs.append(_Seg(height - (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+            hs.append(_Seg((top + bottom) / 2, left, right))
         elif w <= _RULE_MAX_THICKNESS and h >= _MIN_RULE_LENGTH:
-            vs.append(_Seg((x0 + x1) / 2, height - max(y0, y1), height - min(y0, y1)))
+            vs.append(_Seg((left + right) / 2, top, bottom))
 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     rgba = [ctypes.c_uint() for _ in range(4)]
@@ -414,9 +467,14 @@ def _grids(hs: list[_Seg], vs: list[_Seg]) -> list[tuple[list[_Seg], list[_Seg]]
             i = parent[i]
         return i
 
+    order = sorted(range(len(vs)), key=lambda j: vs[j].pos)
+    positions = [vs[j].pos for j in order]
     for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if h.start - _SNAP <= v.pos <= h.end + _SNAP and v.start - _SNAP <= h.pos <= v.end + _SNAP:
+        lo = bisect.bisect_left(positions, h.start - _SNAP)
+        hi = bisect.bisect_right(positions, h.end + _SNAP)
+        for j in order[lo:hi]:
+            v = vs[j]
+            if v.start - _SNAP <= h.pos <= v.end + _SNAP:
                 parent[find(i)] = find(len(hs) + j)
     groups: dict[int, tuple[list[_Seg], list[_Seg]]] = {}
     for i, h in enumerate(hs):
@@ -502,12 +560,12 @@ def _read_page(pdf: Any, raw: Any, index: int) -> tuple[_Page, list[str]]:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            chars, rotated = _page_chars(textpage, raw, height)
+            chars, rotated, view, unmapped = _page_chars(textpage, raw, height)
         finally:
             textpage.close()
         items: list[_Line | _Table] = []
         if chars:
-            hs, vs = _page_rules(page, raw, height)
+            hs, vs = _page_rules(page, raw, view)
             for grid_h, grid_v in _grids(hs, vs):
                 table, used = _grid_table(grid_h, grid_v, chars)
                 if table is not None:
@@ -518,7 +576,8 @@ def _read_page(pdf: Any, raw: Any, index: int) -> tuple[_Page, list[str]]:
         has_images = bool(not items and any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)))
     finally:
         page.close()
-    return _Page(index + 1, width, height, items, has_images=has_images), rotated
+    return _Page(index + 1, width, height, items, has_images=has_images, unmapped=unmapped,
+                 glyphs=len(chars) + unmapped), rotated
 
 
 def _lines(page: _Page) -> list[_Line]:
@@ -535,9 +594,11 @@ def _page_step(lines: list[_Line]) -> float:
     return statistics.median(steps) if steps else 0.0
 
 
-def _set_off(line: _Line, neighbour: _Line | None, step: float, body_em: float) -> bool:
+def _set_off(line: _Line, neighbour: _Line | _Table | None, step: float, body_em: float) -> bool:
     """True when a line stands apart from the running text: a wider gap or another font size."""
-    if neighbour is None:
+    if neighbour is None:  # the only text of the page is body text, whatever repeats
+        return False
+    if not isinstance(neighbour, _Line):
         return True
     if abs(line.em - body_em) > 0.15 * body_em:
         return True
@@ -567,8 +628,8 @@ def _strip_running(pages: list[_Page], removed: list[tuple[str, str]], body_em: 
                     break
                 line = items[index]
                 text = line.text
-                neighbour = items[1 if index == 0 else -2] if len(items) > 1 else None
-                neighbour = neighbour if isinstance(neighbour, _Line) else None
+                inward = items[1:] if index == 0 else items[-2::-1]
+                neighbour = next((i for i in inward if not (isinstance(i, _Line) and is_page_number(i.text))), None)
                 if is_page_number(text):
                     removed.append(("pdf_page_number", text))
                     n_numbers += 1
@@ -836,6 +897,10 @@ class PdfReader:
                             "their text is missing, OCR needed")
         if blank:
             notes.append(f"page(s) {_ranges(blank)} have no text")
+        garbled = [p.number for p in pages if p.glyphs and p.unmapped > 0.2 * p.glyphs]
+        if garbled:
+            warnings.append(f"page(s) {_ranges(garbled)} use fonts without a Unicode mapping: much of their "
+                            "text could not be read (OCR needed)")
         return RawDocument(path=path, text=text, format="pdf", encoding=None,
                            title=_clean_title(properties.get("Title")), notes=notes, removed=removed,
                            warnings=warnings, properties=properties, pages=len(pages))
