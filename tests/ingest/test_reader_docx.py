@@ -149,6 +149,7 @@ def test_numbering_renders_numbers_with_restarts_and_no_doubling(tmp_path: Path)
         ("一般要求", chapter, None), ("概述", clause, None),  # 3.1: level 1 restarts under a new chapter
         ("资料性附录", appendix, None),
         ("指导思想", None, (503, 0)), ("工作目标", None, (503, 0)), ("近期目标", None, (503, 1)),
+        ("(二)半角括号手工编号", None, (503, 1)),  # typed with half-width brackets: still not doubled
         ("另一个列表从五开始", None, (504, 0)),  # startOverride 5 on a second num of the same list
     ]:
         _body_append(document, _para(text, style=style.style_id if style else None, num=num))
@@ -156,7 +157,7 @@ def test_numbering_renders_numbers_with_restarts_and_no_doubling(tmp_path: Path)
     assert doc.text.split("\n") == [
         "1 范围", "本部分适用于核电厂。", "2 术语", "2.1 定义", "2.2 手工编号的条", "a)列项一", "b)列项二",
         "3 一般要求", "3.1 概述", "附录A资料性附录", "一、指导思想", "二、工作目标", "（一）近期目标",
-        "五、另一个列表从五开始",
+        "(二)半角括号手工编号", "五、另一个列表从五开始",
     ]
     assert {"1 范围", "2 术语", "2.1 定义", "3 一般要求", "3.1 概述", "附录A资料性附录"} <= set(doc.headings)
     assert any("automatic number" in note for note in doc.notes)

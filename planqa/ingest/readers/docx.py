@@ -432,8 +432,9 @@ class _Numbering:
 
 def _with_label(label: str, suffix: str, text: str) -> str:
     """Put a rendered list number in front of a paragraph, unless the author typed it already."""
-    compact_label = re.sub(r"\s+", "", label)
-    compact_text = re.sub(r"\s+", "", text)
+    # NFKC: a typed "（一）" or "１．" is the same number as a rendered "(一)" or "1."
+    compact_label = unicodedata.normalize("NFKC", re.sub(r"\s+", "", label))
+    compact_text = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
     if compact_text.startswith(compact_label):
         rest = compact_text[len(compact_label):]
         if not (rest[:1].isdigit() or (compact_label[-1:].isdigit() and rest[:1] in ".．")):
@@ -495,10 +496,6 @@ class _Walker:
     def _in_toc(self) -> bool:
         return any(f.kind == "TOC" and f.in_result for f in self.fields)
 
-    def _field_hides(self) -> bool:
-        """Text in a field's instruction part is not shown."""
-        return any(not f.in_result for f in self.fields)
-
     def _run_bold(self, run: Any, para_style: str | None) -> bool:
         rpr = run.find(_w("rPr"))
         if rpr is not None:
@@ -556,8 +553,8 @@ class _Walker:
                     text = ""
             if not text:
                 continue
-            if self._field_hides():
-                continue
+            # Text in a field's instruction part is kept as text: hiding it would lose text silently
+            # in a file whose field is never closed.
             if toc or self._in_toc():
                 para.toc.append(text)
             elif placeholder:
