@@ -432,3 +432,26 @@ def test_body_split_over_sibling_blocks(tmp_path: Path) -> None:
     lines = doc.text.split("\n")
     assert lines[-2:] == annex and lines[: len(notice)] == notice
     assert "主办单位" not in doc.text
+
+
+def test_title_wrapped_by_br_and_xml_declaration(tmp_path: Path) -> None:
+    path = tmp_path / "x.html"
+    path.write_text("<?xml version='1.0' encoding='utf-8'?><html><body><div class='zoom'>"
+                    "<p style='text-align:center'><strong>某市人民政府办公室关于印发<br>某市科技创新实施方案的通知</strong></p>"
+                    "<p style='text-align:center'>某府办〔2024〕3号</p>"
+                    + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+                    + "<p style='text-align:right'>某市人民政府办公室<br>2024年3月1日</p></div></body></html>",
+                    encoding="utf-8")
+    doc = HtmlReader().read(path)
+    lines = doc.text.split("\n")
+    assert lines[:2] == ["某市人民政府办公室关于印发某市科技创新实施方案的通知", "某府办〔2024〕3号"]
+    assert lines[-2:] == ["某市人民政府办公室", "2024年3月1日"]
+    assert doc.headings == ["某市人民政府办公室关于印发某市科技创新实施方案的通知"]
+
+
+def test_page_without_text_is_refused_with_a_reason(tmp_path: Path) -> None:
+    from planqa.errors import IngestError
+    path = tmp_path / "frames.html"
+    path.write_text("<html><frameset><frame src='a.html'></frameset></html>", encoding="utf-8")
+    with pytest.raises(IngestError, match="frames.html: no text found in the HTML page"):
+        read_file(path)

@@ -80,10 +80,11 @@ _INNER_SHARE = 0.8
 
 _ANCHOR_MIN_HAN = 10  # trafilatura paragraphs shorter than this do not locate the container
 _MIN_ANCHORS = 3  # with fewer long paragraphs than this, all of trafilatura's paragraphs are used
-_ANCHOR_COVER = 0.9
-_SENTENCE_HAN = 30  # a trafilatura paragraph this long outside the container is body text
+_ANCHOR_COVER = 0.9  # the container holds this share of the located trafilatura text
+# A sibling of the container adding paragraphs this long (with sentence punctuation) is body text.
+_SENTENCE_HAN = 30
 _SENTENCE_PUNCT_RE = re.compile(r"[。；，！？]")
-_PARAGRAPH_TAGS = ("p", "li", "dd", "td", "div", "h1", "h2", "h3", "h4", "h5", "h6")  # the container holds this share of the located trafilatura text
+_PARAGRAPH_TAGS = ("p", "li", "dd", "td", "div", "h1", "h2", "h3", "h4", "h5", "h6")
 _MIN_LOCATED = 0.5  # below this share of trafilatura text found in the DOM, the fallback is used
 _DUPLICATE_SHARE = 0.5  # share of a hidden element's 8-grams seen in visible text: a duplicate
 _KEEP_HIDDEN_SHARE = 0.5  # a hidden non-duplicate element with this share of the page's han is kept
@@ -115,7 +116,8 @@ _BOX_LABELS: dict[str, str | None] = {
     "发布日期": "pub_date", "发布时间": "pub_date", "公开日期": "pub_date", "发表时间": "pub_date",
     "生成日期": "pub_date", "公布日期": "pub_date",
     "实施日期": "effective_date", "施行日期": "effective_date", "生效日期": "effective_date",
-    "失效日期": "valid_until", "废止日期": "valid_until", "有效期至": "valid_until", "有效期": "valid_until",
+    "失效日期": "valid_until", "废止日期": "valid_until", "有效期至": "valid_until",
+    "有效期": "valid_until",
     "有效性": "status", "文件状态": "status", "时效性": "status", "效力状态": "status",
     "索引号": "index_number", "统一编号": "unified_number", "登记号": "unified_number",
     "分类": "category", "主题分类": "category", "体裁分类": "category", "组配分类": "category",
@@ -138,7 +140,8 @@ _BOX_LABEL_RE = re.compile(
     + "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(_BOX_LABELS, key=len, reverse=True))
     + r")\s*[:：]")
 _DOC_NUMBER_LINE_RE = re.compile(r"^\S{1,16}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d+\s*号$")
-_DATE_LINE_RE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
+_DATE_LINE_RE = re.compile(
+    r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
 _TERMINAL_RE = re.compile(r"[。！？；：!?;:…][”’」』）)]*$")
 _LIST_MARKER_RE = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节条款部分篇]|[一二三四五六七八九十]+、|"
@@ -602,20 +605,23 @@ def _norm_inline(text: str) -> str:
     return out
 
 
-def _hard_break(left: str, right: str) -> bool:
+def _hard_break(left: str, right: str, title: bool = False) -> bool:
     """Whether a <br> between two pieces of one paragraph ends a line.
 
-    A break after sentence-final punctuation, before a heading or list marker, next to a date
-    line or after a short piece (a title part, a signature) is a line end; a break after a long
-    piece in the middle of a sentence is a hard wrap of the source and is joined.
+    A break after sentence-final punctuation, before a heading or list marker, next to a date or
+    文号 line, or after a short piece (a signature, an address line) is a line end; a break after
+    a long piece in the middle of a sentence is a hard wrap of the source and is joined. In a
+    title block (<h1>-<h6>, centred) a break only wraps the title, so short pieces are joined too.
     """
     if not left or not right:
         return True
     if _TERMINAL_RE.search(left) or _LIST_MARKER_RE.match(right):
         return True
-    if _DATE_LINE_RE.match(left) or _DATE_LINE_RE.match(right):
-        return True
-    return len(left) < _SOFT_BREAK_MIN
+    for piece in (left, right):
+        plain = _WS_RE.sub("", piece)
+        if _DATE_LINE_RE.match(plain) or _DOC_NUMBER_LINE_RE.match(plain):
+            return True
+    return not title and len(left) < _SOFT_BREAK_MIN
 
 
 def _is_heading_line(line: str, limit: int = _HEADING_MAX_CHARS) -> bool:
@@ -678,7 +684,7 @@ class _Walker:
             if not text:
                 empty_run = True
                 continue
-            if lines and not empty_run and not _hard_break(lines[-1][0], text):
+            if lines and not empty_run and not _hard_break(lines[-1][0], text, self.heading_context[-1]):
                 prev, prev_bold = lines[-1]
                 lines[-1] = (join_fragments(prev, text), prev_bold and bold)
             else:
@@ -1005,7 +1011,8 @@ class HtmlReader:
             _outside(page, container)
         text_out = finish_lines(lines)
         if not text_out.strip():
-            raise IngestError(path, "no text found in the HTML page")
+            raise IngestError(path, "no text found in the HTML page (its content may be loaded by scripts "
+                              "or held in frames or images)")
 
         main_han = han_count(text_out)
         warnings = []
