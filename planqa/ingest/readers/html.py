@@ -847,8 +847,8 @@ def _meta_properties(tree: Any) -> dict[str, str]:
         if not name or not content:
             continue
         key = _META_NAMES.get(name)
-        if key is None:
-            key = f"meta:{name}"
+        if key is None:  # other names only when they say something in Chinese (not viewport etc.)
+            key = f"meta:{name}" if _HAN_RE.search(content) else ""
         if key:
             props.setdefault(key, content)
     title_el = tree.find(".//title")
