@@ -388,7 +388,7 @@ def _read_head(text: str) -> _Head:
                 or _HEADING_MARK.match(line)) and not _DATE_LINE.match(_squeeze(line)):
             body_start = i
             break
-    one_line = head.count("\n") < 3 and len(head) > 300
+    one_line = head.count("\n") < 3 and len(head) > 150
     return _Head(lines, body_start, one_line, md_title)
 
 
@@ -682,7 +682,7 @@ def _dominant_place(text: str) -> tuple[str | None, str | None]:
         for size in (2, 3):  # a place before 市 is 2 or 3 characters; a word's scattered ones do not add up
             stem = text[max(0, match.start() - size):match.start()]
             if (len(stem) == size and re.fullmatch(f"[{_HAN}]+", stem) and stem not in _PREFECTURE_SET
-                    and not re.search(r"[城都全本我各该的和与及在对为是了省市区县超上门集夜股楼闹花强大型级点范]", stem)):
+                    and not re.search(r"[城都全本我各该的和与及在对为是了省市区县超上门集夜股楼闹花强大型级点范内跨外同异地个]", stem)):
                 counts[stem + "市"] = counts.get(stem + "市", 0) + 1
     window = text[:200_000]
     # a place written "X市" at least twice counts every time it is named, with or without 市
@@ -713,8 +713,9 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
     head = _read_head(text)
     head_text = text[:HEAD_CHARS]
     flat = _squeeze(head_text)
-    tail = text[-TAIL_CHARS:] if len(text) > HEAD_CHARS else ""
-    tail_lines = [_norm(x) for x in tail.split("\n")[1:] if _norm(x) and not x.startswith("\t")] if tail else []
+    tail = text[-TAIL_CHARS:]
+    tail_lines = [_norm(x) for x in tail.split("\n")[(1 if len(text) > TAIL_CHARS else 0):]
+                  if _norm(x) and not x.startswith("\t")]
     props = _properties(properties)
     source: dict[str, str] = {}
 
@@ -752,6 +753,13 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
         title = _issued_title(flat)
         if title:
             source["title"] = "《》 the notice issues"
+    if not title and not head.one_line and head.lines:
+        # a web article: its headline is the first line, with the page's date line right below it
+        first = head.lines[0]
+        below = [re.sub(r"[!！]?\[[^\]]*\][（(][^）)]*[）)]|[_*\s]", "", x) for x in head.lines[1:4]]
+        if (len(first) <= 60 and not re.search(r"[。；：:，]", first) and not _HEADING_MARK.match(first)
+                and any(_ISO_DATE.fullmatch(x) or re.match(r"^(?:发布时间|发布日期|时间|日期|来源)[:：]", x) for x in below)):
+            title, source["title"] = first, "page headline"
     if not title and not head.one_line:
         for line in head.lines[:60]:
             if _HEADING_MARK.match(line):
@@ -1001,7 +1009,9 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
                 issuer, source["issuer"] = _join_issuers(notice_issuer), "file properties"
     if not issuer:
         declared = props.get("issuer") or props.get("author")
-        if declared and _looks_like_organ(declared) and declared[:4] in head_text + tail:
+        place = declared and _place_prefix(declared)[0]
+        if declared and _looks_like_organ(declared) and (_is_national(declared) or (
+                place and re.sub(r"(省|市|区|县)$", "", place)[:2] in head_text + tail)):
             issuer, source["issuer"] = _join_issuers(declared), "file properties"
     if not doc_number and props.get("doc_number"):
         found = _own_doc_numbers(_squeeze(props["doc_number"]))
