@@ -192,6 +192,19 @@ def test_title_repeated_as_running_header_is_kept_on_its_page(tmp_path: Path) ->
     assert Counter(r for r, _ in doc.removed) == {"pdf_running_header": 3, "pdf_page_number": 4}
 
 
+def test_a_year_alone_at_the_page_bottom_is_not_a_page_number(tmp_path: Path) -> None:
+    path = tmp_path / "cover.pdf"
+    c = _canvas(path)
+    c.setFont(FONT, 22)
+    c.drawCentredString(300, 600, "开平市科技创新规划")
+    c.setFont(FONT, 16)
+    c.drawCentredString(300, 120, "2025")
+    c.showPage()
+    c.save()
+    doc = _read(path)
+    assert _lines(doc.text) == ["开平市科技创新规划", "2025"] and doc.removed == []
+
+
 def _footnote_pdf(path: Path) -> None:
     c = _canvas(path)
     size = 14

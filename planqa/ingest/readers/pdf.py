@@ -5,7 +5,9 @@ grouped by vertical band, ordered by x; spaces decided from the gaps, see ``_lin
 ruled tables (grids of stroked lines / thin filled bars with several rows *and* columns; their
 glyphs become cells). Then, over the document: running headers/footers and page numbers at the
 page edges are removed (by repetition and position), footnotes at the page bottom are set apart,
-and hard-wrapped lines are joined into paragraphs (also across page breaks).
+and hard-wrapped lines are joined into paragraphs (also across page breaks). Glyphs set at another
+angle than the page's text (watermarks, stamps) are dropped and recorded; a page whose text runs
+at 90°/180°/270° is read in its own direction.
 
 Line-joining rule: a line continues the previous one when the previous reaches the right margin,
 the line is not indented, the vertical step and font size are those of running text, and — in a
@@ -296,7 +298,8 @@ def _make_line(chars: list[_Char]) -> _Line:
         if deduped:
             prev = deduped[-1]
             width = max(prev.x1 - prev.x0, 0.1)
-            if ch.text == prev.text and abs(ch.x0 - prev.x0) < 0.3 * width and abs(ch.top - prev.top) < 0.3 * prev.height:
+            if (ch.text == prev.text and abs(ch.x0 - prev.x0) < 0.3 * width
+                    and abs(ch.top - prev.top) < 0.3 * prev.height):
                 continue
         deduped.append(ch)
     chars = deduped
@@ -573,7 +576,8 @@ def _read_page(pdf: Any, raw: Any, index: int) -> tuple[_Page, list[str]]:
                     chars = [c for i, c in enumerate(chars) if i not in used]
             items.extend(_build_lines(chars))
             items.sort(key=lambda item: item.top)
-        has_images = bool(not items and any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)))
+        images = page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2) if not items else ()
+        has_images = any(True for _ in images)
     finally:
         page.close()
     return _Page(index + 1, width, height, items, has_images=has_images, unmapped=unmapped,
@@ -605,6 +609,12 @@ def _set_off(line: _Line, neighbour: _Line | _Table | None, step: float, body_em
     return step > 0 and abs(neighbour.cy - line.cy) > 1.3 * step
 
 
+def _plausible_number(text: str, pages: int) -> bool:
+    """A page number is not far beyond the page count (a lone "2025" at a page edge is a year)."""
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return not numbers or numbers[0] <= pages + 500
+
+
 def _strip_running(pages: list[_Page], removed: list[tuple[str, str]], body_em: float) -> tuple[int, int]:
     """Remove page numbers and repeated headers/footers at the page edges, in place."""
     repeated: set[str] = set()
@@ -630,7 +640,7 @@ def _strip_running(pages: list[_Page], removed: list[tuple[str, str]], body_em: 
                 text = line.text
                 inward = items[1:] if index == 0 else items[-2::-1]
                 neighbour = next((i for i in inward if not (isinstance(i, _Line) and is_page_number(i.text))), None)
-                if is_page_number(text):
+                if is_page_number(text) and _plausible_number(text, len(pages)):
                     removed.append(("pdf_page_number", text))
                     n_numbers += 1
                 elif (_key(text) in repeated and line.em <= 1.05 * body_em  # not a title repeated as header
@@ -657,17 +667,24 @@ def _split_footnotes(pages: list[_Page], removed: list[tuple[str, str]], body_em
             continue
         body = [item for item in items[: len(items) - len(block)] if isinstance(item, _Line)]
         body_marks = {mark for line in body for _, mark in line.marks}
-        first = block[0]
-        lead = first.marks[0][1] if first.marks and first.marks[0][0] == 0 else ""
-        if not lead or lead not in body_marks:
+        raised_style = bool(block[0].marks and block[0].marks[0][0] == 0)
+
+        def lead(line: _Line) -> str:
+            """The mark a footnote starts with: raised like the first one, or else one the body cites."""
+            if raised_style:
+                return line.marks[0][1] if line.marks and line.marks[0][0] == 0 else ""
+            match = re.match(r"[0-9①-⑳*†‡]+", line.text)
+            return match.group() if match and match.group() in body_marks else ""
+
+        if not lead(block[0]) or lead(block[0]) not in body_marks:
             continue
         del items[len(items) - len(block):]
         notes: list[tuple[str, str]] = []
         for line in block:
-            if line.marks and line.marks[0][0] == 0:
-                mark = line.marks[0][1]
+            mark = lead(line)
+            if mark:
                 notes.append((mark, line.text[len(mark):].lstrip()))
-            elif notes:
+            else:
                 notes[-1] = (notes[-1][0], join_fragments(notes[-1][1], line.text))
         page.footnotes = [(mark, f"注{mark}：{text}") for mark, text in notes]
         n_notes += len(notes)
