@@ -139,7 +139,7 @@ _DATE_CN = rf"(?P<cy>[{_CN_DIGIT}]{{4}})\s*年\s*(?P<cm>[一二三四五六七�
 _DATE = re.compile(rf"(?:{_DATE_AR}|{_DATE_CN})")
 _ISO_DATE = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d-])")
 _DATE_LINE = re.compile(rf"^[（(]?\s*(?:{_DATE_AR}|{_DATE_CN})\s*[）)]?$")
-_ORGAN_END = ("人民政府|人民代表大会常务委员会|委员会|办公室|办公厅|秘书处|领导小组|小组|政府|委|局|厅|部|院|署|办|会|中心|"
+_ORGAN_END = ("人民政府|人民代表大会常务委员会|中央|委员会|办公室|办公厅|秘书处|领导小组|小组|政府|委|局|厅|部|院|署|办|会|中心|"
               "公司|集团|管委会|处|所|站|社|行|党组|法院|检察院")
 _ORGAN_LINE = re.compile(rf"^(?:[{_HAN}“”（）()·]{{2,60}}(?:{_ORGAN_END}))(?:{_WS}+[{_HAN}“”（）()·]{{2,60}}(?:{_ORGAN_END}))*$")
 _NOTICE = re.compile(r"^(?P<issuer>.*?)关于(?P<verb>印发|转发|重新发布|发布|颁布|公布|下发|修订印发)(?P<x>.+?)的"
@@ -153,9 +153,9 @@ _EXPORT_HEADER = re.compile(r"^(?:【法宝引证码】|【?原文链接|URL Sou
 _PLACEHOLDER_LINE = re.compile(r"^(?:点击此处|单击此处|请在此处|Click here)|X{3,}|20XX", re.I)
 _STANDARD_LINE = re.compile(rf"^(?:中华人民共和国)?[{_HAN}]{{0,12}}(?:国家|行业|地方|团体|企业)标准$")
 _STANDARD_CODE = re.compile(r"^[A-Z]{1,4}\d{0,3}(?:/[A-Z]{1,2})?\s*[\dX]")
-_MEETING = re.compile(rf"[（(]\s*(?:{_DATE_AR}|{_DATE_CN})\s*在(?P<place>[^）)\n]{{2,40}}?)(?:第[{_HAN}\d]{{1,6}}届)?"
-                      r"人民代表大会(?:第[^）)\n]{1,8}次)?会议上[）)]")
-_SPEAKER = re.compile(rf"^(?P<org>[{_HAN}]{{2,20}}?人民政府)代?(?:省|市|区|县|州|旗)长{_WS}*[{_HAN}·]{{2,5}}$")
+_MEETING = re.compile(rf"(?:[（(]|——|—)\s*(?:{_DATE_AR}|{_DATE_CN})\s*在(?P<place>[^）)\n]{{2,40}}?)(?:第[{_HAN}\d]{{1,6}}届)?"
+                      r"人民代表大会(?:第[^）)\n]{1,8}次)?会议上(?:[）)]|$)", re.M)
+_SPEAKER = re.compile(rf"^(?P<org>[{_HAN}]{{2,20}}?(?:人民政府|省|市|区|县|州|旗))代?(?:省|市|区|县|州|旗)长{_WS}*[{_HAN}·]{{2,5}}$")
 _REPORT_OPENING = re.compile(rf"我代表(?P<org>[{_HAN}]{{0,20}}?人民政府)[，,]?{_WS}*向大会(?:作|做)?报告")
 _REPORT_YEAR = re.compile(rf"(?:^|[\n。！；]|[一二三四五六七八九十]、){_WS}*(?P<y>(?:19|20)\d{{2}})年(?P<what>(?:政府)?工作回顾|"
                           r"主要工作回顾|工作安排|重点工作|主要任务|工作建议|政府工作的总体要求|经济社会发展的总体要求|"
@@ -191,8 +191,11 @@ def _norm(s: str) -> str:
 
 
 def _squeeze(s: str) -> str:
-    """Spaces between Chinese characters and digits dropped ("唐发〔2018〕10 号" → "唐发〔2018〕10号")."""
-    return re.sub(rf"(?<=[{_HAN}\d〔〕\[\]（）()“”《》])[ \t\u3000\xa0]+(?=[{_HAN}\d〔〕\[\]（）()“”《》])", "", s)
+    """Spaces next to digits and brackets dropped ("唐发〔2018〕10 号" → "唐发〔2018〕10号", "2018 年 4 月"
+    → "2018年4月"); a space between two words stays (it separates joint issuers: "中共中央 国务院")."""
+    marks = rf"[{_HAN}\d〔〕\[\]（）()“”《》]"
+    return re.sub(rf"(?<=[\d〔〕\[\]（）()])[ \t\u3000\xa0]+(?={marks})|(?<={marks})[ \t\u3000\xa0]+(?=[\d〔〕\[\]（）()])",
+                  "", s)
 
 
 def _cn_number(s: str) -> int:
@@ -392,9 +395,12 @@ def _read_head(text: str) -> _Head:
     return _Head(lines, body_start, one_line, md_title)
 
 
+_FIELD_LABEL = re.compile(rf"^[{_HAN}]{{2,6}}[:：]")  # "标题：…", "发布机构：…": a metadata box's field
+
+
 def _title_like(line: str) -> re.Match[str] | None:
     line = _squeeze(line)
-    if _HEADING_MARK.match(line) or _DATE.search(line[:14]) and not re.match(r"^(?:19|20)\d{2}年[^月]", line):
+    if _HEADING_MARK.match(line) or _FIELD_LABEL.match(line) or _DATE.search(line[:14]) and not re.match(r"^(?:19|20)\d{2}年[^月]", line):
         return None
     return _TITLE_LINE.match(line)
 
@@ -742,13 +748,6 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
                 source["title"] = "head (no line breaks)"
     if not title and head.md_title and _trusted_declared(head.md_title, head_text):
         title, source["title"] = head.md_title, "page title"
-    notice_issuer = None
-    if title:
-        title, doc_number = _clean_title(title)
-        wrapped, notice_issuer, verb = _unwrap_notice(title)
-        if verb:
-            title = _title_line_like(wrapped, head.lines) or wrapped
-            source["title"] += f" (the document the notice {verb}s)"
     if not title:
         title = _issued_title(flat)
         if title:
@@ -766,8 +765,15 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
                 break
             match = _title_like(line)
             if match and not line.startswith(("《", "各", "为", "根据")) and "《" not in line[:1]:
-                title, source["title"] = _clean_title(_squeeze(line))[0], "title line"
+                title, source["title"] = _squeeze(line), "title line"
                 break
+    notice_issuer = None
+    if title:
+        title, doc_number = _clean_title(title)
+        wrapped, notice_issuer, verb = _unwrap_notice(title)
+        if verb:
+            title = _title_line_like(wrapped, head.lines) or wrapped
+            source["title"] += f" (the document the notice {verb}s)"
 
     # issuer -----------------------------------------------------------------------------
     if notice_issuer:
@@ -844,6 +850,11 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
         drafted = re.search(rf"完成日期[:：]?\s*(?:{_DATE_AR}|{_DATE_CN})", flat)
         if drafted:
             date_, source["date"] = _date_of(drafted), "draft date"
+    if not date_:  # a disclosure box left in the text: its 成文日期 (not its 发布日期, a repost's date)
+        labelled = re.search(rf"(?:^|\n)成文日期[:：]\s*(?:{_DATE_AR}|{_DATE_CN}|(?P<iso>(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}))", flat)
+        if labelled:
+            date_ = labelled.group("iso") or _date_of(labelled)
+            source["date"] = "成文日期 field"
     if not date_ and printed:
         date_, source["date"] = printed, "印发"
     if not date_ and head.lines:  # a web page's date line ("2025-01-01" beside the title)
@@ -869,7 +880,8 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
     report = _REPORT_OPENING.search(flat) or (re.search(r"向大会报告", flat) and re.search("我代表", flat))
     speaker = next((m for m in (_SPEAKER.match(_squeeze(x)) for x in head.lines[:8]) if m), None)
     if not issuer and speaker:
-        issuer, source["issuer"] = speaker.group("org"), "speaker line"
+        org = speaker.group("org")
+        issuer, source["issuer"] = (org if org.endswith("人民政府") else org + "人民政府"), "speaker line"
     if not issuer and isinstance(report, re.Match) and _place_prefix(report.group("org"))[0]:
         issuer, source["issuer"] = report.group("org"), "我代表"
     if not issuer:
@@ -969,7 +981,7 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
                 year = int(heading.group("y")) + (1 if "回顾" in heading.group("what") else 0)
         if year:
             period, years, source["period"] = str(year), (year, year), "report year"
-            if not title:
+            if not title or title == "政府工作报告":
                 title = f"{year}年{region if region and region != '全国' else ''}政府工作报告"
                 source["title"] = "derived (government work report: year and place from the text)"
     if not period:

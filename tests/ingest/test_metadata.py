@@ -451,3 +451,26 @@ def test_naming_words():
     assert {"国家能源局", "科学技术部", "全国", "国家", "十四五"} <= set(words)
     words = naming_words(DocMeta(doc_id="b", file="b", title="包头市2022年工业互联网发展行动计划", region="包头市", period="2022"))
     assert "工业互联网" in words and "包头" not in "".join(words[:1])
+
+
+def test_central_joint_issuers_kept_apart():
+    for text in ("中共中央 国务院关于全面推进乡村振兴加快农业农村现代化的意见\n（2021年1月4日）\n党的十九届五中全会审议通过了建议。\n",
+                 "中共中央\n国务院\n关于全面推进乡村振兴加快农业农村现代化的意见\n（二〇二一年一月四日）\n党的十九届五中全会审议通过了建议。\n"):
+        meta = meta_of(text)
+        assert meta.title == "中共中央 国务院关于全面推进乡村振兴加快农业农村现代化的意见"
+        assert (meta.issuer, meta.region, meta.level, meta.date) == ("中共中央、国务院", "全国", "国家", "2021-01-04")
+
+
+def test_report_with_a_bare_title_and_dash_meeting_line():
+    text = ("政府工作报告\n——2024年1月22日在佛山市第十六届人民代表大会第四次会议上\n佛山市市长 白涛\n各位代表：\n"
+            "现在，我代表市人民政府，向大会报告工作。\n一、2023年工作回顾\n")
+    meta = meta_of(text)
+    assert (meta.title, meta.issuer, meta.region, meta.date) == (
+        "2024年佛山市政府工作报告", "佛山市人民政府", "佛山市", "2024-01-22")
+
+
+def test_disclosure_box_left_in_the_text():
+    text = ("索引号：007\n发布机构：某街道办事处\n成文日期：2024-07-26\n文号：\n标题：关于印发某某办法的通知\n"
+            "东莞市人民政府办公室关于印发东莞市公共租赁住房管理办法的通知\n各镇人民政府：\n现印发给你们。\n")
+    meta = meta_of(text)
+    assert (meta.title, meta.issuer, meta.date) == ("东莞市公共租赁住房管理办法", "东莞市人民政府办公室", "2024-07-26")
