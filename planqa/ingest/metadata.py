@@ -146,7 +146,6 @@ _NOTICE = re.compile(r"^(?P<issuer>.*?)关于(?P<verb>印发|转发|重新发布
                      r"(?P<kind>通知|决定|公告|通告|函)$")
 _REPOST_PREFIX = re.compile(r"^(?:[（(【\[]\s*(?:转载|转发|转自|转)\s*[）)】\]]\s*)+")
 _DRAFT_SUFFIX = re.compile(r"[（(](?:第[一二三四五六七八九十\d]+稿|修改稿|讨论稿|送审稿|报批稿|定稿)[）)]")
-_PERIOD_QUOTE = re.compile(r"(?<![“\"])(?P<q>[“\"])?(?P<name>十[一二三四五]五)(?P<close>[”\"])?")
 _YEAR_RANGE = re.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–~～]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?")
 _EXPORT_HEADER = re.compile(r"^(?:【法宝引证码】|【?原文链接|URL Source|Markdown Content|Published Time|Source[:：]|https?[:：]//|"
                             r"\*?\s*!?\[|!\[|\[|ICS\b|CCS\b|备案号|当前位置|您现在的位置|扫一扫)", re.I)
@@ -289,7 +288,9 @@ def _place_prefix(name: str) -> tuple[str | None, str | None, int]:
     county = re.match(rf"([{_HAN}]{{1,5}}?)(区|县|旗|市)(?![场民])", s[pos:])
     if county:
         stem = county.group(1)
-        plausible = (not re.match(r"[委局府厅办部院署会]", stem) and not re.search(r"(?:办公|委员|管理|发展|建设|改革|信息|保障|资源|服务|科技|政府|经济|示范|开发|城乡|自贸)", stem)
+        # not an organ's or a topic's words ("…信息区", "示范区"), not 市委's 委
+        plausible = (not re.match(r"[委局府厅办部院署会]", stem)
+                     and not re.search(r"(?:办公|委员|管理|发展|建设|改革|信息|保障|资源|服务|科技|政府|经济|示范|开发|城乡|自贸)", stem)
                      and not re.search(r"[城都全本我各该的和与及在对为是了省社园景片新贸范]$|^[城新老市全各本]", stem)
                      and (region or (county.group(2) in "区县旗" and len(stem) <= 3)))
         if plausible:
@@ -400,7 +401,9 @@ _FIELD_LABEL = re.compile(rf"^[{_HAN}]{{2,6}}[:：]")  # "标题：…", "发布
 
 def _title_like(line: str) -> re.Match[str] | None:
     line = _squeeze(line)
-    if _HEADING_MARK.match(line) or _FIELD_LABEL.match(line) or _DATE.search(line[:14]) and not re.match(r"^(?:19|20)\d{2}年[^月]", line):
+    if _HEADING_MARK.match(line) or _FIELD_LABEL.match(line):
+        return None
+    if _DATE.search(line[:14]) and not re.match(r"^(?:19|20)\d{2}年[^月]", line):  # a date line, not "2026年…方案"
         return None
     return _TITLE_LINE.match(line)
 
@@ -809,9 +812,9 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
             doc_number, source["doc_number"] = found[0], "head (no line breaks)"
 
     # dates ------------------------------------------------------------------------------
-    printed = None
-    for window in (tail, flat if not tail else ""):
-        matches = [m for m in _PRINTED.finditer(_squeeze(window))]
+    printed = None  # the 版记's 印发 date: the last one of the tail, else of the head
+    for window in (tail, flat):
+        matches = list(_PRINTED.finditer(_squeeze(window)))
         if matches:
             printed = _date_of(matches[-1])
             break
@@ -829,7 +832,6 @@ def infer_meta_explained(doc_id: str, file: str, text: str, declared_title: str 
     if not date_ and meeting:
         date_, source["date"] = _date_of(meeting), "meeting line"
     if not date_:
-        inline_date, inline_issuer = None, None
         if head.one_line:
             inline_date, inline_issuer = _signature_inline(flat)
             if inline_date:
