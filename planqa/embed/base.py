@@ -93,6 +93,7 @@ class Embedder(ABC):
     name: str
     dimension: int
     max_tokens: int
+    engine: str = ""  # the code that computes the vectors, recorded in index manifests ("" = the model's own)
     normalized: bool = True
     prompt_style: PromptStyle = NO_PROMPT
     prefix_in_model: bool = False
@@ -104,6 +105,11 @@ class Embedder(ABC):
     @abstractmethod
     def count_tokens(self, text: str, is_query: bool = False) -> int:
         """Tokens the model is fed for ``text`` as a passage (or query): prefix and special tokens included."""
+
+    @property
+    def cache_name(self) -> str:
+        """Key of this embedder's vectors in the embedding cache (the model name by default)."""
+        return self.name
 
     def query_text(self, text: str) -> str:
         """The exact string the model sees for a query."""

@@ -1,4 +1,4 @@
-"""On-disk embedding cache: (model name, sha256 of the exact text embedded) -> float32 vector.
+"""On-disk embedding cache: (model name [+ engine], sha256 of the exact text embedded) -> float32 vector.
 
 One SQLite file (``embeddings.sqlite3`` in the given directory), WAL journal,
 vectors stored as little-endian float32 BLOBs. No pickle.
@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS embeddings (
 def text_key(text: str) -> str:
     """sha256 hex digest of the UTF-8 text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cache_name(embedder: Embedder) -> str:
+    """Model key of an embedder's vectors: its ``cache_name`` (engine-specific), else its name."""
+    return getattr(embedder, "cache_name", None) or embedder.name
 
 
 def passage_key(embedder: Embedder, text: str) -> str:
@@ -123,7 +128,8 @@ def encode_passages_cached(embedder: Embedder, texts: Sequence[str], cache: Embe
         vectors = embedder.encode_passages(texts, batch_size=batch_size, show_progress=show_progress)
         return vectors, len(texts)
     keys = [passage_key(embedder, t) for t in texts]
-    cached = {k: v for k, v in cache.get_many(embedder.name, keys).items() if v.shape == (embedder.dimension,)}
+    model = cache_name(embedder)
+    cached = {k: v for k, v in cache.get_many(model, keys).items() if v.shape == (embedder.dimension,)}
     missing: dict[str, str] = {}
     for key, text in zip(keys, texts):
         if key not in cached and key not in missing:
@@ -135,11 +141,11 @@ def encode_passages_cached(embedder: Embedder, texts: Sequence[str], cache: Embe
             part = new_keys[begin:begin + step]
             computed = embedder.encode_passages([missing[k] for k in part], batch_size=batch_size,
                                                 show_progress=show_progress)
-            cache.put_many(embedder.name, part, computed)
+            cache.put_many(model, part, computed)
             cached.update(zip(part, computed))
             if progress is not None:
                 progress(begin + len(part), len(new_keys))
-    log.info("%s: %d passages, %d from cache, %d embedded", embedder.name, len(texts),
+    log.info("%s: %d passages, %d from cache, %d embedded", model, len(texts),
              len(texts) - sum(1 for k in keys if k in missing), len(missing))
     out = np.empty((len(texts), embedder.dimension), dtype=np.float32)
     for i, key in enumerate(keys):

