@@ -201,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", action="append", help="only this period, e.g. 十四五 (repeatable)")
     p.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
     p.add_argument("--group-by-doc", action="store_true", help="order hits by document, best document first")
-    p.add_argument("--per-doc", type=int, default=None, help="at most this many hits per document")
+    p.add_argument("--per-doc", type=int, default=None,
+                   help="at most this many hits per document (with --group-by-doc default 3; 0: no limit)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
 

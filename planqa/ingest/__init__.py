@@ -21,7 +21,7 @@ from planqa.ingest.tables import indicators_from_table
 from planqa.records import Document
 
 log = logging.getLogger(__name__)
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES  # see planqa.ingest.limits
 
 
@@ -29,6 +29,8 @@ DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_BYTES  # see planqa.ingest.limits
 MAX_CLEANING_LOSS = 0.10  # cleaning rules (chrome, TOC, markers) removing more than this
 MAX_READER_LOSS = 0.30  # a PDF/DOCX/text reader dropping more than this (pages furniture is less)
 MIN_MAIN_HAN = 200  # a page or PDF whose main text has fewer Chinese characters than this
+WEB_FORMATS = ("html", "markdown")
+MIN_SHELL_HAN = 20  # fewer Chinese characters than this (and a few characters in all): an empty shell
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Removals that do not count as losing text: invisible characters and markup.
 _NOT_TEXT = {"control_characters", "word_bookmarks", "page_fragment_marker", "html_tag", "markdown_image",
@@ -53,13 +55,15 @@ def loss_warnings(raw_han: int, reader_removed: dict[str, int], cleaned_han: int
         rules = ", ".join(f"{r} {n}" for r, n in sorted(cleaning_removed.items(), key=lambda x: -x[1]) if n)
         warnings.append(f"cleaning removed {cleaning_loss / raw_han:.0%} of the Chinese text ({rules}); "
                         "check the cleaning report")
-    reader_loss = sum(reader_removed.values())
-    if reader_format != "html" and source_han and reader_loss > MAX_READER_LOSS * source_han:
+    # A web page's navigation and hidden copies of its body are expected to go; a PDF or Word
+    # reader dropping a large share is not.
+    reader_loss = sum(n for rule, n in reader_removed.items() if "duplicate" not in rule)
+    if reader_format not in WEB_FORMATS and source_han and reader_loss > MAX_READER_LOSS * source_han:
         warnings.append(f"the reader dropped {reader_loss / source_han:.0%} of the file's Chinese text "
                         f"({', '.join(f'{r} {n}' for r, n in reader_removed.items())})")
-    if reader_format in ("html", "pdf") and cleaned_han < MIN_MAIN_HAN:
+    if reader_format in (*WEB_FORMATS, "pdf") and cleaned_han < MIN_MAIN_HAN:
         warnings.append(f"only {cleaned_han} Chinese characters of main text found"
-                        + (f" ({source_han} on the whole page)" if reader_format == "html" else "")
+                        + (f" ({source_han} on the whole page)" if reader_format in WEB_FORMATS else "")
                         + "; the file may be a scan, a frame or a page whose text is loaded by script")
     return warnings
 
@@ -89,7 +93,12 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
         raise IngestError(path, f"could not be cleaned ({exc})") from exc
     if not cleaned.text.strip():
         removed = ", ".join(f"{rule} {n}" for rule, n in cleaned.report["removed_chars"].items()) or "nothing"
-        raise IngestError(path, f"no text left after cleaning ({len(raw.text)} characters read; removed: {removed})")
+        raise IngestError(path, "no text left after cleaning: the file holds only page chrome or whitespace "
+                          f"({len(raw.text)} characters read; removed: {removed})")
+    if raw.format in (*WEB_FORMATS, "pdf") and han_count(cleaned.text) < MIN_SHELL_HAN and len(cleaned.text) < 60:
+        what = "the HTML page" if raw.format == "html" else f"the {raw.format} file"
+        raise IngestError(path, f"no text found in {what}: only {cleaned.text[:60]!r} is left after "
+                          "navigation and page chrome (the text may be loaded by script, framed or an image)")
     inferred = infer_meta(meta.doc_id if meta else doc_id_for(path.name), path.name, cleaned.text,
                           raw.title, properties=raw.properties)
     if meta is None:
@@ -107,8 +116,12 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
     ]
     reader_removed = _han_by_rule(raw.removed)
     cleaning_removed = _han_by_rule(cleaned.removals)
-    warnings = [*raw.warnings, *loss_warnings(han_count(raw.text), reader_removed, han_count(cleaned.text),
-                                              cleaning_removed, raw.format)]
+    warnings = list(raw.warnings)
+    for warning in loss_warnings(han_count(raw.text), reader_removed, han_count(cleaned.text), cleaning_removed,
+                                 raw.format):
+        if warning.startswith("only") and any("main text" in w for w in raw.warnings):
+            continue  # the reader already said so
+        warnings.append(warning)
     for warning in warnings:
         log.warning("%s: %s", path.name, warning)
     report = {**cleaned.report, "reader": raw.format, "encoding": raw.encoding, "reader_notes": raw.notes,

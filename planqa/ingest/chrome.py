@@ -102,8 +102,7 @@ def _bare_toc_runs(lines: list[str]) -> set[int]:
         pages = [int(TOC_BARE.match(lines[i]).group("page")) for i in run]
         if len(run) >= MIN_BARE_RUN and pages == sorted(pages):
             later = {re.sub(r"[\s\u3000]+", "", line) for line in lines[nxt:]}
-            starts = [line for line in later if line]
-            recurring = sum(1 for i in run if any(l.startswith(_toc_title(lines[i])) for l in starts))
+            recurring = sum(1 for i in run if _toc_title(lines[i]) in later)
             if recurring * 2 >= len(run):
                 found.update(run)
         index = nxt

@@ -131,5 +131,9 @@ def unscramble(lines: list[str], removals: Removals) -> tuple[list[str], bool]:
     head, body, entries = split_inline_toc(joined)
     if entries:
         removals.add("table_of_contents", joined[len(head): len(joined) - len(body)])
-    restored = split_title_block(head) + [repair_dashes(part) for part in recover_inline_headings(body, entries)]
+    parts = recover_inline_headings(body, entries)
+    for part in parts:  # the OCR'd "一一" that stood for a dash goes, by rule
+        for _ in OCR_DASH.finditer(part):
+            removals.add("ocr_dash", "一一")
+    restored = split_title_block(head) + [repair_dashes(part) for part in parts]
     return lines[:at] + restored + lines[at + 1:], True

@@ -232,9 +232,13 @@ def build_sections(
         title = heading_title(line)
         if marker is None:  # 前言, 附件 or a style heading: a top-level section of its own
             tracker.reset()
-            depth = 0
-            # an attachment holds a document of its own: its numbered headings nest under it
-            base = 1 if ATTACHMENT.match(title) else 0
+            if ATTACHMENT.match(title):
+                # an attachment holds a document of its own: its headings nest under it
+                depth, base = 0, 1
+            elif base and title.replace(" ", "") not in UNNUMBERED_HEADINGS:
+                depth = 1  # the attachment's own title or part heading
+            else:
+                depth, base = 0, 0
         else:
             depth, _ = tracker.push(marker)
             depth += base

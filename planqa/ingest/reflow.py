@@ -148,7 +148,11 @@ def join_hard_wraps(lines: list[str], width: int) -> tuple[list[str], int]:
 
 # ---------------------------------------------------------------- run-on text
 
-RUN_ON_CHARS = 1500  # a line longer than this is treated as several paragraphs run together
+# Run-on text: the document has hardly any line breaks (this many characters a line on average);
+# then every line longer than RUN_ON_LINE is treated as several paragraphs run together. A
+# document with ordinary paragraphs, however long some are, is never split.
+RUN_ON_AVERAGE = 1000
+RUN_ON_LINE = 200
 _NUM = "[一二三四五六七八九十百零〇]+"
 # Markers that open a block inside run-on text.
 _INLINE_MARKER = (rf"第{_NUM}[章节条]|{_NUM}、|[（(]{_NUM}[）)]|[（(]\d{{1,2}}[）)]|\d{{1,2}}[.．、](?!\d)|[①-⑳]"
@@ -255,9 +259,11 @@ def reflow(lines: list[str], removals: Removals) -> tuple[list[str], dict[str, i
     if width:
         lines, stats["wrapped_lines_joined"] = join_hard_wraps(lines, width)
         stats["wrap_width"] = width
+    text_lines = _text_lines(lines)
+    run_on = bool(text_lines) and sum(map(len, text_lines)) / len(text_lines) > RUN_ON_AVERAGE
     out: list[str] = []
     for line in lines:
-        if len(line) > RUN_ON_CHARS and not line.startswith("\t"):
+        if run_on and len(line) > RUN_ON_LINE and not line.startswith("\t"):
             parts = split_run_on(line.strip())
             stats["run_on_lines_split"] += 1 if len(parts) > 1 else 0
             out.extend(parts)

@@ -201,8 +201,13 @@ class Searcher:
         group_by_doc: bool = False,
         per_doc: int | None = None,
     ) -> list[Hit]:
-        """Top ``k`` hits for ``query``; filters restrict to matching documents."""
+        """Top ``k`` hits for ``query``; filters restrict to matching documents.
+
+        ``group_by_doc`` orders hits by document, best document first, with at most ``per_doc``
+        hits of each (default ``DEFAULT_GROUP_QUOTA``, so that several plans show; 0: no limit)."""
         query = validate_query(query)
+        if group_by_doc and per_doc is None:
+            per_doc = DEFAULT_GROUP_QUOTA
         if k < 1:
             raise PlanqaError("k must be at least 1")
         if doc_ids:
@@ -227,6 +232,8 @@ class Searcher:
         return Hit(rank, score, chunk.doc_id, document.title, " > ".join(chunk.section_path), chunk.text,
                    chunk.start, chunk.end, chunk.id, document.region, document.period, list(chunk.section_path))
 
+
+DEFAULT_GROUP_QUOTA = 3  # hits per plan in a grouped search unless asked otherwise
 
 _EXECUTOR: ThreadPoolExecutor | None = None
 _EXECUTOR_LOCK = threading.Lock()

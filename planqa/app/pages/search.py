@@ -32,7 +32,7 @@ def run_search(searcher: Any, query: str, view: str, k: int, regions: list[str],
     fetch = min(MAX_CANDIDATES, n * 10) if section_word else n
     hits = searcher.search(query, k=fetch, regions=regions or None, periods=periods or None,
                            doc_ids=doc_ids or None, group_by_doc=(view == VIEWS[0] or compare),
-                           per_doc=1 if compare else (per_doc or None))
+                           per_doc=1 if compare else per_doc)
     if section_word:
         hits = [h for h in hits if section_word in h.section]
         if compare:

@@ -31,7 +31,7 @@ class RawDocument:
 
     path: Path
     text: str
-    format: str  # "txt", "docx", "pdf", "html"
+    format: str  # "txt", "markdown", "docx", "pdf", "html"
     encoding: str | None = None
     headings: list[str] = field(default_factory=list)
     title: str | None = None  # a title the file itself declares (docx core properties, <title>)
