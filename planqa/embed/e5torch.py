@@ -376,8 +376,9 @@ class E5TorchEmbedder(Embedder):
         for i, row in enumerate(rows):
             ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
             mask[i, :len(row)] = 1
+        uniform = all(len(r) == length for r in rows)  # no padding: attention needs no mask
         with torch.inference_mode():
-            hidden = self._model(input_ids=ids, attention_mask=mask).last_hidden_state.float()
+            hidden = self._model(input_ids=ids, attention_mask=None if uniform else mask).last_hidden_state.float()
             weights = mask.unsqueeze(-1).to(hidden.dtype)
             means = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
         return means.numpy().astype(np.float64)
