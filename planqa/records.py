@@ -116,6 +116,8 @@ class Document:
     issuer: str | None = None
     doc_number: str | None = None
     date: str | None = None
+    valid_until: str | None = None  # last day of a stated 有效期, ISO
+    effective_date: str | None = None  # 施行/实施 date, ISO
     sections: list[Section] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -133,6 +135,8 @@ class Document:
             "issuer": self.issuer,
             "doc_number": self.doc_number,
             "date": self.date,
+            "valid_until": self.valid_until,
+            "effective_date": self.effective_date,
             "source": self.source,
         }
 
@@ -161,6 +165,8 @@ class Document:
             issuer=data.get("issuer"),
             doc_number=data.get("doc_number"),
             date=data.get("date"),
+            valid_until=data.get("valid_until"),
+            effective_date=data.get("effective_date"),
             sections=[Section.from_dict(s) for s in data.get("sections", [])],
             tables=[Table.from_dict(t) for t in data.get("tables", [])],
             indicators=[Indicator.from_dict(i) for i in data.get("indicators", [])],

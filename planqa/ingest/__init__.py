@@ -104,7 +104,8 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
     if meta is None:
         meta = inferred
     else:
-        for name in ("title", "region", "level", "period", "years", "issuer", "doc_number", "date"):
+        for name in ("title", "region", "level", "period", "years", "issuer", "doc_number", "date",
+                     "valid_until", "effective_date"):
             if getattr(meta, name) in (None, "", ()):
                 setattr(meta, name, getattr(inferred, name))
     table_spans = [(t.start, t.end) for t in cleaned.tables]
@@ -141,6 +142,8 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
         issuer=meta.issuer,
         doc_number=meta.doc_number,
         date=meta.date,
+        valid_until=meta.valid_until,
+        effective_date=meta.effective_date,
         sections=sections,
         tables=cleaned.tables,
         indicators=indicators,

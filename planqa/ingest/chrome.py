@@ -36,6 +36,9 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("site_nav", r"由会员分享.{0,40}可在线阅读"),
         ("record_number", r"备案号\s*[:：]|经营许可证\s*[:：]|公网安备|ICP备"),
         ("news_label", r"^\s*[（(](媒体解读|图文解读|政策解读|解读)[）)]"),
+        # header lines of legal-database exports (北大法宝 and the like)
+        ("export_header", r"^\s*【(法宝引证码|法规类别|效力级别|时效性|发布部门)】"),
+        ("export_header", r"^\s*(原文链接|原文地址|原文网址|本文链接)\s*[:：]\s*https?[:：]//\S+\s*$"),
     ]
 ]
 

@@ -55,6 +55,8 @@ def inspect_file(path: Path) -> dict[str, Any]:
         "issuer": document.issuer,
         "doc_number": document.doc_number,
         "date": document.date,
+        "effective_date": document.effective_date,
+        "valid_until": document.valid_until,
         "chars_in": report.get("chars_in", 0) + sum(report.get("reader_removed_chars", {}).values()),
         "chars_out": len(document.text),
         "han_in": report.get("han_in"),

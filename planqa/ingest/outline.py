@@ -210,7 +210,8 @@ def build_sections(
     open_sections: list[tuple[tuple[str, ...], int, int]] = []  # (path, start, heading_end)
     sections: list[Section] = []
     stack_titles: list[tuple[int, str]] = []  # (depth, title) of the current path
-    base = 0  # 1 inside an attachment
+    base = 0  # 1 under an attachment or a style heading: numbered headings nest one deeper
+    attachment = False
 
     def close(depth: int, at: int) -> None:
         while open_sections and len(open_sections[-1][0]) > depth:
@@ -234,11 +235,15 @@ def build_sections(
             tracker.reset()
             if ATTACHMENT.match(title):
                 # an attachment holds a document of its own: its headings nest under it
-                depth, base = 0, 1
-            elif base and title.replace(" ", "") not in UNNUMBERED_HEADINGS:
+                depth, base, attachment = 0, 1, True
+            elif base and attachment and title.replace(" ", "") not in UNNUMBERED_HEADINGS:
                 depth = 1  # the attachment's own title or part heading
+            elif title.replace(" ", "") in UNNUMBERED_HEADINGS:
+                depth, base, attachment = 0, 0, False
             else:
-                depth, base = 0, 0
+                # a heading the source marks by style or bold ("2023年工作回顾"): the numbered
+                # headings that follow are its parts
+                depth, base, attachment = 0, 1, False
         else:
             depth, _ = tracker.push(marker)
             depth += base
