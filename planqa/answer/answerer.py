@@ -28,6 +28,7 @@ unanswerable ≤ 0.70, answerable ≥ 0.75), so recalibrate after changing retri
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +38,14 @@ import numpy as np
 
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
+from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, DocumentField, asked_topic, document_field,
+                                 frame_fit, question_frame, split_parts, value_forms, _DRAFT_MARK)
 from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
 from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
                                    normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
-from planqa.retrieve.query import analyze_query
+from planqa.retrieve.naming import PlanNames
+from planqa.retrieve.query import analyze_query, expand_abbreviations, region_aliases
 from planqa.retrieve.validate import validate_query
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,8 @@ class AnswerSettings:
     abstain_typed: float = 0.727  # confidence needed for figure/date/document-number questions
     abstain_open: float = 0.25  # … and for the others (both calibrated, see the module docstring)
     passages: int = 3  # closest passages listed when abstaining
+    list_items: int = 10  # child headings listed for a list/overview question
+    frame: float = 0.3  # weight of the time-frame fit (past period vs plan period)
     weights: Weights = field(default_factory=Weights)
 
 
@@ -81,6 +87,7 @@ class Answerer:
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
         self._known_places = known_places(d.region for d in self.index.documents.infos() if d.region)
+        self.plan_names = PlanNames.build(self.index.documents.infos(), self.index.tokenizer.tokenize)
         memoize_queries(searcher)  # the search and the sentence scoring share one question vector
 
     @classmethod
@@ -92,54 +99,357 @@ class Answerer:
     # ------------------------------------------------------------------ public
 
     def ask(self, question: str) -> dict[str, Any]:
-        """Answer ``question``: {"question", "answer", "abstained", "citations", "passages", …}."""
+        """Answer ``question``: {"question", "answer", "abstained", "citations", "passages", …}.
+
+        A question of several parts is answered part by part (``kinds.split_parts``)."""
         text = validate_query(question, "question")
+        parts = split_parts(text)
+        if len(parts) == 1:
+            return self._ask_one(text)
+        return self._ask_parts(text, parts)
+
+    def _ask_parts(self, text: str, parts: list[str]) -> dict[str, Any]:
+        """Each part answered on its own; a part that names no plan asks the plan of the first."""
+        results: list[dict[str, Any]] = []
+        docs: list[str] | None = None
+        for part in parts:
+            result = self._ask_one(part, default_docs=docs)
+            if docs is None:
+                docs = self._docs_of(part) or sorted({c["doc_id"] for c in result["citations"]}) or None
+            results.append(result)
+        lines, citations, passages = [], [], []
+        for result in results:
+            offset = len(citations)
+            if result["abstained"]:
+                lines.append(f"【{result['question']}】未找到。")
+                continue
+            lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", result["answer"]))
+            citations += [c | {"n": c["n"] + offset} for c in result["citations"]]
+            passages += [p for p in result["passages"] if p not in passages]
+        abstained = all(r["abstained"] for r in results)
+        if abstained:
+            return self._result(text, ABSTAIN_TEXT, True, max(r["confidence"] for r in results), [],
+                                results[0]["passages"])
+        out = self._result(text, "\n".join(lines), False, min(r["confidence"] for r in results if not r["abstained"]),
+                           citations, passages)
+        out["parts"] = [{"question": r["question"], "abstained": r["abstained"]} for r in results]
+        return out
+
+    def _docs_of(self, text: str) -> list[str]:
+        """The documents a question names: by region and period, or by its other words."""
+        query = analyze_query(text, self.searcher.regions)
+        if query.regions or query.periods:
+            infos = self.index.documents.infos()
+            docs = [d.doc_id for d in infos if (not query.regions or d.region in query.regions)
+                    and (not query.periods or d.period in query.periods)]
+            return docs if len(docs) < len(infos) else []
+        return self.plan_names.named(text)
+
+    def _ask_one(self, question: str, default_docs: list[str] | None = None) -> dict[str, Any]:
+        result = self._answer_one(expand_abbreviations(question), default_docs)
+        result["question"] = question
+        return result
+
+    def _answer_one(self, text: str, default_docs: list[str] | None = None) -> dict[str, Any]:
         info = analyze_question(text, analyze_query(text, self.searcher.regions))
         s = self.settings
-        hits, query_vector = self._search_with_vector(text, info)
-        pool = [i for i in self.rank(text, info, hits, query_vector) if eligible(i.features, info)]
+        named = [] if (info.regions or info.periods) else self.plan_names.named(text)
+        if not named and default_docs and not (info.regions or info.periods):
+            named = list(default_docs)
+        field = document_field(text)
+        if field is not None:
+            answer = self._document_answer(text, info, field, named)
+            if answer is not None:
+                return answer
+        targets = self._targets(text, info)
+        if len(targets) >= 2 and (COMPARE.search(text) or info.cross_plan):
+            return self._compare(text, info, targets)
+        hits, query_vector = self._search_with_vector(text, info, named or None)
+        ranked = self.rank(text, info, hits, query_vector)
+        pool = [i for i in ranked if eligible(i.features, info)]
         best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
         foreign = self.foreign_place(text)
         log.info("question %r: types %s, confidence %.3f%s", text, sorted(info.types), best,
                  f", about {foreign} (not indexed)" if foreign else "")
         if foreign or best < (s.abstain_typed if info.typed else s.abstain_open):
             return self._abstain(text, hits, best)
+        scope = named or self._docs_of(text)
+        missing = self._missing_topic(text, info, scope)
+        if missing:
+            return self._abstain(text, hits, best, self._not_mentioned(missing, scope))
         composer = Composer(self.documents, info.years)
         groups: list[dict[str, Any]] = []
-        chosen = self._per_plan(pool, info) if info.cross_plan else []
+        chosen = self._per_plan(pool, info) if info.cross_plan and not named else []
         if len(chosen) > 1:
             for item in chosen:
                 composer.add([item], new_line=True)
                 doc = self.documents[item.candidate.doc_id]
                 groups.append({"region": doc.region, "doc_id": doc.doc_id, "title": doc.title,
                                "citations": [composer.citations[-1]["n"]]})
-        else:
-            chosen = self._section_leads(text, info, pool[0]) if pool else []
-            chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
+        elif LOCATION.search(text) and pool:
+            chosen = [pool[0]]
+            composer.add(self._heading_items(pool[0]))
             composer.add(chosen)
+        else:
+            listed = self._child_headings(text, info, pool, named) if LIST.search(text) and not info.typed else []
+            if listed:
+                chosen = listed
+                composer.add(listed)
+            else:
+                chosen = self._section_leads(text, info, pool[0]) if pool else []
+                chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
+                composer.add(chosen)
         result = self._result(text, composer.text, False, best, composer.citations,
                               self._passages(hits, chosen, "引用"))
         if groups:
             result["groups"] = groups
         return result
 
+    # ------------------------------------------------------------------ kinds
+
+    def _document_answer(self, text: str, info: QuestionInfo, field: DocumentField,
+                         named: list[str]) -> dict[str, Any] | None:
+        """A fact about the document: quoted from the line that states it, else from the record."""
+        docs = named or self._docs_of(text)
+        if not docs:
+            hits = self._search(text, info)
+            docs = [hits[0].doc_id] if hits else []
+        if len(docs) != 1:
+            docs = docs[:1] if docs and all(self.documents[d].region == self.documents[docs[0]].region
+                                            for d in docs) and len(docs) <= 2 else docs
+        if not docs or len(docs) > 1 and not (info.cross_plan or COMPARE.search(text)):
+            return None
+        composer = Composer(self.documents, info.years)
+        notes: list[str] = []
+        found_any = False
+        for doc_id in docs:
+            doc = self.documents[doc_id]
+            if field.name == "draft":
+                match = _DRAFT_MARK.search(doc.title or "") or _DRAFT_MARK.search(doc.text[:500])
+                value = match.group(1) if match else None
+            else:
+                value = getattr(doc, field.name, None)
+            if not value:
+                continue
+            found_any = True
+            item = self._stating_line(doc, field.name, value)
+            if item is not None:
+                composer.add([item], new_line=True)
+            else:
+                notes.append(f"【文档信息】《{doc.title}》的{field.label}：{value}。")
+        if not found_any:
+            return None
+        answer = "\n".join([composer.text, *notes]).strip()
+        passages = self._passages([], [], "引用")
+        result = self._result(text, answer, False, 1.0, composer.citations, passages)
+        result["document_fact"] = field.name
+        return result
+
+    def _stating_line(self, doc: Any, name: str, value: str) -> Scored | None:
+        """The sentence (or heading line) of ``doc`` that states ``value``; issuers and dates are
+        looked for from the end (the 落款), the rest from the start."""
+        from planqa.answer.candidates import Candidate
+
+        text = doc.text
+        positions = []
+        for form in value_forms(name, value):
+            pos = text.rfind(form) if name in ("issuer", "date") else text.find(form)
+            if pos != -1:
+                positions.append(pos)
+        if not positions:
+            return None
+        pos = max(positions) if name in ("issuer", "date") else min(positions)
+        for c in self.table.of_document(doc.doc_id):
+            if c.start <= pos < c.end:
+                return Scored(c, {})
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end == -1 else line_end
+        return Scored(Candidate(doc.doc_id, line_start, line_end, text[line_start:line_end], "sentence",
+                                doc.section_path_at(line_start), 0), {})
+
+    def _targets(self, text: str, info: QuestionInfo) -> list[list[str]]:
+        """The plans a question names, as groups of doc_ids in the order it names them."""
+        infos = list(self.index.documents.infos())
+        found: list[tuple[int, list[str]]] = []
+        query = analyze_query(text, self.searcher.regions)
+        if query.regions:
+            for region in query.regions:
+                aliases = [a for a in region_aliases(region) if a in text]
+                position = min(text.find(a) for a in aliases) if aliases else len(text)
+                docs = [d.doc_id for d in infos if d.region == region]
+                periods = [p for p in info.periods if any(d.region == region and d.period == p for d in infos)]
+                if len(periods) > 1:
+                    for p in periods:
+                        found.append((text.find(p), [d.doc_id for d in infos if d.region == region and d.period == p]))
+                    continue
+                if periods:
+                    docs = [d.doc_id for d in infos if d.region == region and d.period == periods[0]]
+                found.append((position, docs))
+        elif len(info.periods) > 1:
+            for p in info.periods:
+                found.append((text.find(p), [d.doc_id for d in infos if d.period == p]))
+        else:
+            scores = self.plan_names.scores(text)
+            for word in self.plan_names.mentions(text):
+                docs = sorted(self.plan_names.words[word])
+                if len(docs) == 1 and scores.get(docs[0], 0) > 0:
+                    found.append((text.find(word), docs))
+        groups: list[list[str]] = []
+        for _, docs in sorted(found):
+            if docs and docs not in groups:
+                groups.append(docs)
+        return groups
+
+    def _compare(self, text: str, info: QuestionInfo, targets: list[list[str]]) -> dict[str, Any]:
+        """One line per named plan: its best eligible sentence or row, or 未找到."""
+        s = self.settings
+        composer = Composer(self.documents, info.years)
+        groups: list[dict[str, Any]] = []
+        all_hits: list[Any] = []
+        chosen_all: list[Scored] = []
+        best_overall = 0.0
+        for docs in targets:
+            regions = {self.documents[d].region for d in docs if self.documents[d].region}
+            periods = {self.documents[d].period for d in docs if self.documents[d].period} & info.periods
+            sub = QuestionInfo(info.text, info.types, info.years, info.wants, False, regions, periods or set(),
+                               info.plan_period)
+            hits, vector = self._search_with_vector(text, sub, docs)
+            all_hits += hits
+            pool = [i for i in self.rank(text, sub, hits, vector) if eligible(i.features, sub)]
+            best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
+            doc = self.documents[docs[0]]
+            label = doc.title if len(docs) == 1 else (doc.region or doc.title)
+            if pool and best >= (s.abstain_typed if info.typed else s.abstain_open):
+                best_overall = max(best_overall, best)
+                composer.lines.append(f"【{label}】")
+                composer.add([pool[0]])
+                chosen_all.append(pool[0])
+                groups.append({"region": doc.region, "doc_id": pool[0].candidate.doc_id, "title": doc.title,
+                               "citations": [composer.citations[-1]["n"]]})
+            else:
+                composer.lines.append(f"【{label}】未找到。")
+                groups.append({"region": doc.region, "doc_id": doc.doc_id, "title": doc.title, "citations": []})
+        if not chosen_all:
+            return self._abstain(text, all_hits, best_overall)
+        answer = "\n".join(_merge_labels(composer.lines))
+        result = self._result(text, answer, False, best_overall, composer.citations,
+                              self._passages(all_hits, chosen_all, "引用"))
+        result["groups"] = groups
+        return result
+
+    def _heading_items(self, item: Scored) -> list[Scored]:
+        """The heading lines above a candidate (its top-level and its own section), as candidates."""
+        from planqa.answer.candidates import Candidate
+
+        c = item.candidate
+        doc = self.documents[c.doc_id]
+        holding = [sec for sec in doc.sections if sec.start <= c.start < sec.end]
+        holding.sort(key=lambda sec: len(sec.path))
+        picked = holding[:1] + holding[-1:] if len(holding) > 1 else holding
+        return [Scored(Candidate(doc.doc_id, sec.start, sec.heading_end, doc.text[sec.start:sec.heading_end],
+                                 "sentence", sec.path, 0), {}) for sec in picked]
+
+    def _child_headings(self, text: str, info: QuestionInfo, pool: list[Scored], named: list[str]) -> list[Scored]:
+        """For a list/overview question: the child headings of the section whose heading names the
+        question's subject (in the named plan, else in the best candidate's plan)."""
+        from planqa.answer.candidates import Candidate
+
+        docs = named or self._docs_of(text) or ([pool[0].candidate.doc_id] if pool else [])
+        if len(docs) != 1:
+            docs = [pool[0].candidate.doc_id] if pool and pool[0].candidate.doc_id in docs else []
+        if not docs:
+            return []
+        doc = self.documents[docs[0]]
+        concepts = question_concepts(info, self.index.tokenizer.tokenize(_KIND_CUES.sub(" ", text)))
+        subject = OVERVIEW_SUBJECT.search(text)
+        best, best_score = None, 0.0
+        for sec in doc.sections:
+            children = [c for c in doc.sections if len(c.path) == len(sec.path) + 1 and c.path[:-1] == sec.path]
+            if len(children) < 2:
+                children = self._paragraph_leads(doc, sec)
+                if len(children) < 2:
+                    continue
+            score = lexical(concepts, normalize(sec.path[-1]), "", self._idf_table())
+            if subject and subject.group(1) in sec.path[-1]:
+                score += 1.0
+            if score > best_score:
+                best, best_score = (sec, children), score
+        if best is None or best_score < self.settings.heading_match:
+            return []
+        sec, children = best
+        return [c if isinstance(c, Scored) else
+                Scored(Candidate(doc.doc_id, c.start, c.heading_end, doc.text[c.start:c.heading_end], "sentence",
+                                 c.path, 0), {}) for c in children[: self.settings.list_items]]
+
+    def _paragraph_leads(self, doc: Any, sec: Any) -> list[Scored]:
+        """The first sentence of each paragraph of a section without sub-headings, when the
+        section is a list of lead-in items ("坚持创新驱动。从推动…")."""
+        leads: list[Scored] = []
+        seen_lines: set[int] = set()
+        for c in self.table.of_document(doc.doc_id):
+            if not (sec.heading_end < c.start < sec.end) or c.kind != "sentence" or c.section_path != sec.path:
+                continue
+            line = doc.text.rfind("\n", 0, c.start) + 1
+            if line in seen_lines:
+                continue
+            seen_lines.add(line)
+            if c.start == line and len(c.quote) <= MAX_LEAD_CHARS:
+                leads.append(Scored(c, {}))
+        return leads if len(leads) >= 2 and len(leads) == len(seen_lines) else []
+
+    def _missing_topic(self, text: str, info: QuestionInfo, docs: list[str]) -> str | None:
+        """For a question about whether a topic is there ("有没有提到X", "对X有什么部署"): the
+        topic's most specific word, when the named plans (else all) never use it, nor most of it."""
+        topic = asked_topic(text)
+        if not topic:
+            return None
+        concepts = question_concepts(info, self.index.tokenizer.tokenize(topic))
+        naming = set(self.plan_names.mentions(text))
+        concepts = [(h, p) for h, p in concepts if h not in naming and not any(h in n for n in naming)]
+        if not concepts:
+            return None
+        idf = self._idf_table()
+        head, parts = max(concepts, key=lambda c: idf.idf(c[0]))
+        texts = [normalize(self.documents[d].text) for d in (docs or list(self.documents))]
+        if any(head in t for t in texts):
+            return None
+        # A compound counts as there when its most specific part is (海上风电 for 海上风能 is not
+        # decided here; 量子计算 is missing although 计算 is everywhere).
+        rarest = max((p for p in parts if len(p) >= 2), key=idf.idf, default=None)
+        if rarest is not None and any(rarest in t for t in texts):
+            return None
+        return head
+
+    def _not_mentioned(self, word: str, docs: list[str]) -> str | None:
+        """"该规划未提及…" for a named plan, pointing at the plans that do mention the word."""
+        if not docs or len(docs) > 2:
+            return None
+        others = [d for d in self.documents if d not in docs and word in self.documents[d].text]
+        named = "、".join(f"《{self.documents[d].title}》" for d in docs)
+        text = f"{named}未提及“{word}”。"
+        if others:
+            text += "提及的有：" + "、".join(f"《{self.documents[d].title}》" for d in others[:3]) + "。"
+        return text
+
     def retrieve(self, question: str) -> list[Any]:
         """The hits ``ask`` answers from (grouped by plan for a cross-plan question)."""
         text = validate_query(question, "question")
         return self._search(text, analyze_question(text, analyze_query(text, self.searcher.regions)))
 
-    def _search_with_vector(self, text: str, info: QuestionInfo) -> tuple[list[Any], np.ndarray | None]:
+    def _search_with_vector(self, text: str, info: QuestionInfo,
+                            doc_ids: list[str] | None = None) -> tuple[list[Any], np.ndarray | None]:
         """The hits and the question vector the search embedded (None for a keyword-only search)."""
         memo = memoize_queries(self.searcher)
         memo.last()  # forget any earlier question's vector
-        hits = self._search(text, info)
+        hits = self._search(text, info, doc_ids)
         return hits, memo.last()
 
-    def _search(self, text: str, info: QuestionInfo) -> list[Any]:
+    def _search(self, text: str, info: QuestionInfo, doc_ids: list[str] | None = None) -> list[Any]:
         s = self.settings
-        if info.cross_plan:
+        if info.cross_plan and not doc_ids:
             return self.searcher.search(text, k=s.cross_k, group_by_doc=True, per_doc=s.per_doc)
-        return self.searcher.search(text, k=s.k)
+        return self.searcher.search(text, k=s.k, doc_ids=doc_ids)
 
     def warm(self) -> int:
         """Embed (or load from the cache) every candidate of the index; returns how many."""
@@ -161,6 +471,7 @@ class Answerer:
             query_vector = memoize_queries(self.searcher).encode_queries([text])[0]
         chunk_vectors = self._chunk_matrix()
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
+        frame = question_frame(text, bool(info.years) and all(y <= _review_year(self.documents, hits) for y in info.years))
         for item in items:
             c = item.candidate
             own, context = self._texts(c)
@@ -172,13 +483,14 @@ class Answerer:
                 "retrieval": item.features.get("retrieval", 0.0) / top,
                 "chunk": float(chunk_vectors[int(item.features["row"])] @ query_vector) if "row" in item.features else 0.0,
             }
-            item.score = combine(item.features, s.weights)
+            item.features["frame"] = frame_fit(c.section_path, frame)
+            item.score = combine(item.features, s.weights) + s.frame * (item.features["frame"] - 0.5)
         items.sort(key=lambda i: -i.score)
         leaders = items[: s.dense_top * (3 if info.cross_plan else 1)]
         vectors = self._sentence_vectors().get([i.candidate.display() for i in leaders])
         for item, similarity in zip(leaders, vectors @ query_vector):
             item.features["dense"] = float(similarity)
-            item.score = combine(item.features, s.weights)
+            item.score = combine(item.features, s.weights) + s.frame * (item.features["frame"] - 0.5)
         leaders.sort(key=lambda i: (-i.score, i.candidate.doc_id, i.candidate.start))
         return leaders
 
@@ -282,12 +594,38 @@ class Answerer:
                         "section_path": list(chunk.section_path)}
         return None
 
-    def _abstain(self, text: str, hits: list[Any], best: float) -> dict[str, Any]:
+    def _abstain(self, text: str, hits: list[Any], best: float, note: str | None = None) -> dict[str, Any]:
         passages = [hit.to_dict() | {"label": "可能相关"} for hit in hits[: self.settings.passages]]
-        return self._result(text, ABSTAIN_TEXT, True, best, [], passages)
+        return self._result(text, note or ABSTAIN_TEXT, True, best, [], passages)
 
     @staticmethod
     def _result(question: str, answer: str, abstained: bool, confidence: float,
                 citations: list[dict[str, Any]], passages: list[dict[str, Any]]) -> dict[str, Any]:
         return {"question": question, "answer": answer, "abstained": abstained, "mode": "extractive",
                 "confidence": round(float(confidence), 4), "citations": citations, "passages": passages}
+
+
+MAX_LEAD_CHARS = 40  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
+_KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|"
+                        r"有没有|是否|提到|提及|涉及|讲到|说到|关于|包括|方面|几条|几个|几项|哪几|坚持|要求|期间")
+
+
+def _review_year(documents: Any, hits: list[Any]) -> int:
+    """The last year before the period of the best hit's plan (a question about it asks for a
+    figure achieved, not planned); 0 when unknown."""
+    for hit in hits[:1]:
+        years = documents[hit.doc_id].years
+        if years:
+            return years[0] - 1
+    return 0
+
+
+def _merge_labels(lines: list[str]) -> list[str]:
+    """A plan's label line and its answer line as one line: "【台山…规划】到2025年…[1]"."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1].startswith("【") and out[-1].endswith("】"):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out

@@ -28,9 +28,22 @@ SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*(?:[ \t]*\[\d+\])*")
 _TRIM = " \t\u3000。！？!?；;，,：:"
 
 
+# A label the answerer puts before a plan's line ("【台山市…规划】") or a note of its own that quotes
+# nothing ("【文档信息】…", "【开平市…规划】未找到。"): labels are stripped, notes are not claims.
+LABEL = re.compile(r"^【[^】\n]{1,120}】")
+
+
 def answer_sentences(text: str) -> list[str]:
-    """The sentences of an answer text, each with its [n] markers; blank ones dropped."""
-    return [s for s in (m.group(0).strip() for m in SENTENCE.finditer(text or "")) if MARKER.sub("", s).strip(_TRIM)]
+    """The sentences of an answer text, each with its [n] markers; blank ones and the answerer's
+    own notes (a 【…】 label and no [n]) dropped."""
+    out = []
+    for sentence in (m.group(0).strip() for m in SENTENCE.finditer(text or "")):
+        if not MARKER.sub("", sentence).strip(_TRIM):
+            continue
+        if LABEL.match(sentence) and not MARKER.search(sentence):
+            continue
+        out.append(sentence)
+    return out
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
@@ -57,7 +70,7 @@ def sentence_supported(sentence: str, citations: Sequence[Mapping[str, Any]], do
     markers, surrounding spaces and end punctuation is a substring of the quote — or, for an
     indicator-table row rendered as a sentence, ``row_rendering_supported``.
     """
-    core = MARKER.sub("", sentence).strip(_TRIM)
+    core = LABEL.sub("", MARKER.sub("", sentence).strip(_TRIM)).strip(_TRIM)
     for number in MARKER.findall(sentence):
         index = int(number) - 1
         if not 0 <= index < len(citations):
@@ -104,18 +117,47 @@ def abstention_scores(pairs: Sequence[tuple[GoldQuestion, Mapping[str, Any]]]) -
             "tp": tp, "fp": fp, "fn": fn}
 
 
+def answer_correct(question: GoldQuestion, answer: Mapping[str, Any]) -> bool:
+    """The answer is right: an unanswerable question abstains; an answerable one does not, and
+    its answer holds every answer key (without keys: it cites a document of the evidence)."""
+    if not question.answerable:
+        return bool(answer.get("abstained"))
+    if answer.get("abstained"):
+        return False
+    if question.answer_keys:
+        return keys_present(answer.get("answer", ""), question.answer_keys)
+    cited = {c.get("doc_id") for c in answer.get("citations") or []}
+    return bool(cited & {ev.doc_id for ev in question.evidence})
+
+
 def answer_metrics(pairs: Sequence[tuple[GoldQuestion, Mapping[str, Any]]], documents: Mapping[str, str]) -> dict[str, Any]:
-    """All answer metrics over (question, answer) pairs."""
+    """All answer metrics over (question, answer) pairs; ``by_kind`` repeats them for each
+    (split, kind) of the questions that have one ("old": the questions written before kinds)."""
+    result = _metrics(pairs, documents)
+    groups: dict[str, list[tuple[GoldQuestion, Mapping[str, Any]]]] = {}
+    for q, a in pairs:
+        split = q.split or "all"
+        for key in (f"{split}/{q.kind or 'old'}", f"{split}/all"):
+            groups.setdefault(key, []).append((q, a))
+    result["by_kind"] = {key: _metrics(group, documents) for key, group in sorted(groups.items())}
+    return result
+
+
+def _metrics(pairs: Sequence[tuple[GoldQuestion, Mapping[str, Any]]], documents: Mapping[str, str]) -> dict[str, Any]:
     supported = total = 0
     for _, answer in pairs:
         s, n = citation_support(answer, documents)
         supported, total = supported + s, total + n
+    answerable = [a for q, a in pairs if q.answerable]
     return {
         "questions": len(pairs),
+        "answer_correct": sum(answer_correct(q, a) for q, a in pairs) / len(pairs) if pairs else None,
         "key_string_accuracy": key_string_accuracy(pairs),
         "citation_support": supported / total if total else None,
         "cited_sentences": total,
         "abstention": abstention_scores(pairs),
+        "abstained_answerable": (sum(1 for a in answerable if a.get("abstained")) / len(answerable)
+                                 if answerable else None),
     }
 
 
@@ -154,8 +196,10 @@ def evaluate_answers(index_dir: Any, questions: Sequence[GoldQuestion], document
         answer = dict(answerer.ask(question.question))
         latencies.append((time.perf_counter() - started) * 1000)
         pairs.append((question, answer))
-        if question.type == "factual" and question.answer_keys and (
-                answer.get("abstained") or not keys_present(answer.get("answer", ""), question.answer_keys)):
-            misses.append({"id": question.id, "question": question.question, "keys": question.answer_keys,
+        wrong = (question.type == "factual" and question.answer_keys and (
+            answer.get("abstained") or not keys_present(answer.get("answer", ""), question.answer_keys)))
+        if wrong or (question.kind and not answer_correct(question, answer)):
+            misses.append({"id": question.id, "kind": question.kind, "split": question.split,
+                           "question": question.question, "keys": question.answer_keys,
                            "answer": answer.get("answer", ""), "abstained": bool(answer.get("abstained"))})
     return {**answer_metrics(pairs, documents), "latency_ms": latency_summary(latencies), "key_misses": misses}

@@ -44,7 +44,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from planqa.evaluate.runner import run_evaluation
 
     result = run_evaluation(args.index, args.gold, names, k=args.k, judgments_path=args.judgments,
-                            answers=getattr(args, "answers", False))
+                            answers=getattr(args, "answers", False), gold_corpus=args.gold_corpus,
+                            split=None if args.split == "all" else args.split)
     if not result.ok:
         if args.json:
             _print_json(result.to_json())
@@ -185,6 +186,11 @@ def register(subparsers: Any, add_index_arg: Callable[[argparse.ArgumentParser],
     p.add_argument("--retrievers", default="bm25,dense,hybrid",
                    help="comma-separated: bm25, dense, hybrid, baseline or module:Class (default: %(default)s)")
     p.add_argument("--k", type=int, default=10, help="results per question (default: %(default)s)")
+    p.add_argument("--gold-corpus", choices=["main", "ext"], default="main",
+                   help="questions over corpus/ (main, default) or over eval/corpus-ext (ext: give the --index "
+                        "built from eval/corpus-ext)")
+    p.add_argument("--split", choices=["tune", "test", "all"], default="all",
+                   help="only the questions of this split (questions without a split always count)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True,
                    help="write the Markdown/PNG reports (default: yes)")

@@ -19,6 +19,11 @@ from planqa.errors import PlanqaError
 
 QUESTION_TYPES = ("factual", "paraphrase", "broad", "cross", "unanswerable")
 TARGET_SHARES = {"factual": 0.35, "paraphrase": 0.30, "broad": 0.15, "cross": 0.10, "unanswerable": 0.10}
+# Kinds of the questions people ask (issue 14); questions written before them have none.
+QUESTION_KINDS = ("comparison", "document", "not_covered", "list", "how_why", "time_frame", "multi_part")
+SPLITS = ("tune", "test")
+NOT_FOUND_KEY = "未"  # answer key of a comparison whose named plan lacks the figure
+CORPORA = ("main", "ext")  # corpus/ alone, or eval/corpus-ext (the five plans and the challenge files)
 DEFAULT_GOLD = Path("eval/gold.jsonl")
 DEFAULT_CORPUS = Path("corpus")
 
@@ -45,6 +50,9 @@ class GoldQuestion:
     evidence: list[Evidence] = field(default_factory=list)
     answer_keys: list[str] = field(default_factory=list)
     notes: str = ""
+    kind: str | None = None  # one of QUESTION_KINDS, or None for the questions written before them
+    split: str | None = None  # "tune" or "test": only "tune" questions may be used to tune anything
+    corpus: str = "main"  # which corpus the question is asked over (CORPORA)
 
     @property
     def answerable(self) -> bool:
@@ -75,7 +83,14 @@ def _parse(record: object, where: str) -> GoldQuestion:
         raise GoldFormatError(f"{where}: 'notes' must be a string")
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise GoldFormatError(f"{where}: 'answer_keys' must be a list of strings")
-    return GoldQuestion(record["id"], record["question"], record["type"], evidence, keys, notes)
+    kind, split, corpus = record.get("kind"), record.get("split"), record.get("corpus", "main")
+    if kind is not None and kind not in QUESTION_KINDS:
+        raise GoldFormatError(f"{where}: unknown kind {kind!r} (expected one of {', '.join(QUESTION_KINDS)})")
+    if split is not None and split not in SPLITS:
+        raise GoldFormatError(f"{where}: unknown split {split!r} (expected tune or test)")
+    if corpus not in CORPORA:
+        raise GoldFormatError(f"{where}: unknown corpus {corpus!r} (expected one of {', '.join(CORPORA)})")
+    return GoldQuestion(record["id"], record["question"], record["type"], evidence, keys, notes, kind, split, corpus)
 
 
 def load_gold(path: Path | str) -> list[GoldQuestion]:
@@ -149,6 +164,8 @@ def validate_gold(questions: list[GoldQuestion], documents: dict[str, str]) -> l
             elif found > 1:
                 problems.append(f"{q.id}: quote occurs {found} times in {ev.doc_id} (make it longer): {ev.quote[:40]!r}")
         for key in q.answer_keys:
+            if q.kind == "comparison" and key == NOT_FOUND_KEY:
+                continue  # a plan that lacks the figure: the answer must say so (未找到/未提及)
             if not key or not any(key in ev.quote for ev in q.evidence):
                 problems.append(f"{q.id}: answer key {key!r} is in no evidence quote")
     return problems

@@ -56,7 +56,15 @@ def answers_section(answers: dict[str, Any]) -> str:
             ["citation support (sentences)", answers["citation_support"]],
             ["abstention precision", abst["precision"]], ["abstention recall", abst["recall"]],
             ["median latency ms", answers["latency_ms"]["median"]], ["p95 latency ms", answers["latency_ms"]["p95"]]]
-    return _table(["answer metric", "value"], rows)
+    text = _table(["answer metric", "value"], rows)
+    by_kind = answers.get("by_kind") or {}
+    if by_kind:
+        kind_rows = [[key, m["questions"], m["answer_correct"], m["abstention"]["precision"], m["abstention"]["recall"],
+                      m["abstained_answerable"], m["citation_support"]] for key, m in by_kind.items()]
+        text += "\n\nBy split/kind (answer correct = every key present and no abstention; unanswerable: abstained):\n"
+        text += _table(["split/kind", "n", "answer correct", "abst. precision", "abst. recall",
+                        "abstained (answerable)", "citation support"], kind_rows)
+    return text
 
 
 def summary_text(result: EvalResult) -> str:

@@ -153,15 +153,20 @@ def evaluate_retriever(retriever: Any, questions: Sequence[GoldQuestion], eviden
 
 def run_evaluation(index_dir: Path | str, gold_path: Path | str, retrievers: Sequence[str] = DEFAULT_RETRIEVERS,
                    k: int = 10, judgments_path: Path | str | None = None, answers: bool = False,
-                   context: EvalContext | None = None) -> EvalResult:
-    """Validate the gold set, run each retriever on each answerable question, score everything."""
+                   context: EvalContext | None = None, gold_corpus: str = "main",
+                   split: str | None = None) -> EvalResult:
+    """Validate the gold set, run each retriever on each answerable question, score everything.
+
+    Only the questions asked over ``gold_corpus`` (``main``: corpus/, ``ext``: eval/corpus-ext, whose
+    index must be the one given) and, if given, of one ``split`` are used."""
     gold_path = Path(gold_path)
     context = context or EvalContext(index_dir)
     index = context.searcher.index
     documents = {doc_id: doc.text for doc_id, doc in index.documents.items()}
     result = EvalResult()
     try:
-        questions = load_gold(gold_path)
+        questions = [q for q in load_gold(gold_path)
+                     if q.corpus == gold_corpus and (split is None or q.split in (split, None))]
     except GoldFormatError as exc:
         result.gold_problems = [str(exc)]
         return result
@@ -170,6 +175,7 @@ def run_evaluation(index_dir: Path | str, gold_path: Path | str, retrievers: Seq
         return result
     result.settings = settings_of(index, k, gold_path, retrievers, context.searcher)
     result.settings["question_types"] = type_counts(questions)
+    result.settings["gold_corpus"], result.settings["split"] = gold_corpus, split or "all"
     result.questions = [q for q in questions if q.answerable]
     result.excluded = [q for q in questions if not q.answerable]
     result.evidence = {q.id: evidence_spans(q, documents) for q in result.questions}

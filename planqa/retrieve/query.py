@@ -27,6 +27,18 @@ DOC_WORDS = re.compile(r"(科技创新发展规划|科技创新规划|实施方�
 CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|哪些(?:规划|城市|地区|地方)|对比|比较|分别|异同|共同)")
 
 
+# Abbreviations of the policy vocabulary that plans write out in full (domain words, not the
+# words of any one plan): a question's "高企" is the text's "高新技术企业".
+ABBREVIATIONS = {"高企": "高新技术企业", "规上": "规模以上", "双创": "创新创业", "研发强度": "研发经费投入强度",
+                 "专精特新企业": "专精特新", "孵化载体": "孵化器", "新研机构": "新型研发机构"}
+_ABBREVIATION_RE = re.compile("|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)))
+
+
+def expand_abbreviations(text: str) -> str:
+    """"高企" → "高企（高新技术企业）": the full form added, so both are matched."""
+    return _ABBREVIATION_RE.sub(lambda m: f"{m.group(0)}（{ABBREVIATIONS[m.group(0)]}）", text)
+
+
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _converter_lock = threading.Lock()
 _converter: Callable[[str], str] | None = None

@@ -1,0 +1,166 @@
+"""Question kinds the answerer handles on purpose, as pure string rules.
+
+* **multi-part** — "文号是什么？执行中遇到问题该向哪个部门反映？": answered part by part; a part
+  that names no plan is asked of the plan the first part named;
+* **document** — 文号, 发文机关/发布单位, 印发/成文日期, 编制单位, 施行日期, 有效期, 第几稿: answered
+  from the line of the text that states it, else from the document record (marked 文档信息);
+* **location** — "…是放在哪一章/哪一项任务下面讲的": the heading of the section that holds the
+  best passage, then the passage;
+* **list** — "…有哪些主要任务", "要建设哪些创新平台": the child headings of the section whose heading
+  names the subject, else the enumerating sentence;
+* **comparison** — two or more plans named ("台山和开平…分别", "2020年底台山、开平、茂南…各有"):
+  one answer line per plan, in the order the question names them, "未找到" for a plan that has none;
+* **time frame** — a question about the past period ("“十三五”期间实际", "2020年底") or the plan
+  period ("十四五期间", "到2025年"): passages of the other frame count less (see ``frame_fit``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# -------------------------------------------------------------------- multi-part
+
+_PART_END = re.compile(r"(?<=[？?])|(?<=[；;])(?=.{4,}[？?]$)")
+MIN_PART = 6  # characters a part needs to stand alone ("台山的呢？" leans on the part before)
+_ASKS = re.compile(r"(什么|多少|哪|如何|怎样|怎么|何时|几|是否|有没有|吗|呢|谁)")
+
+
+def split_parts(question: str) -> list[str]:
+    """The parts of a multi-part question (each itself a question); one part for the others."""
+    parts = [p.strip() for p in _PART_END.split(question.strip()) if p and p.strip()]
+    if len(parts) < 2 or not all(_ASKS.search(p) and len(re.sub(r"[？?；;，,\s]", "", p)) >= MIN_PART for p in parts):
+        return [question.strip()]
+    return parts
+
+
+# -------------------------------------------------------------------- document facts
+
+
+@dataclass(frozen=True)
+class DocumentField:
+    """A fact about the document itself that a question can ask for."""
+
+    name: str  # attribute of Document
+    label: str  # how an answer names it
+    pattern: re.Pattern[str]
+
+
+DOCUMENT_FIELDS = [
+    DocumentField("doc_number", "文号", re.compile(r"(文号|发文字号|发文编号|文件编号|字号)")),
+    DocumentField("effective_date", "施行日期", re.compile(r"(什么时候|何时|哪天|哪一天|几号|从.{0,4}起|日期).{0,6}(施行|实施|生效)|"
+                                                      r"(施行|实施|生效)(日期|时间)|自.{0,4}起(施行|实施)")),
+    DocumentField("valid_until", "有效期", re.compile(r"(有效期|有效至|截止到?什么时候|什么时候(失效|到期|截止))")),
+    DocumentField("issuer", "发文机关", re.compile(r"(发文机关|发文单位|发布单位|发布机关|印发单位|编制单位|制定单位|起草单位|"
+                                               r"哪个(部门|单位|机关)(印发|发布|制定|编制|出台|发的|下发)|谁(印发|发布|制定|编制|出台)|"
+                                               r"(由|是)(哪个|哪些|什么)(部门|单位|机关).{0,4}(印发|发布|制定|编制|出台))")),
+    DocumentField("date", "印发日期", re.compile(r"(印发日期|成文日期|发布日期|发文日期|发布时间|印发时间|"
+                                             r"(什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月).{0,4}(印发|发布|出台|制定|发文|下发|成文)|"
+                                             r"(印发|发布|出台|成文)(于|是在)?(什么时候|何时|哪天|哪一年))")),
+    DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
+]
+_DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
+
+
+def document_field(question: str) -> DocumentField | None:
+    """The fact about the document a question asks for, if it asks for one."""
+    for field in DOCUMENT_FIELDS:
+        if field.pattern.search(question):
+            return field
+    return None
+
+
+def date_forms(iso: str) -> list[str]:
+    """Ways a document writes an ISO date: 2022年8月31日, 2022年08月31日, 2022-08-31, 二〇二二年八月三十一日."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not match:
+        return []
+    y, m, d = match.groups()
+    digits = "〇一二三四五六七八九"
+
+    def cn(n: int) -> str:
+        if n < 10:
+            return digits[n]
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+    return [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", iso, f"{y}.{int(m)}.{int(d)}",
+            "".join(digits[int(ch)] for ch in y) + f"年{cn(int(m))}月{cn(int(d))}日"]
+
+
+def value_forms(name: str, value: str) -> list[str]:
+    """Strings whose presence in the text states ``value`` of field ``name``."""
+    if not value:
+        return []
+    if name in ("date", "effective_date", "valid_until"):
+        return date_forms(value)
+    if name == "issuer":
+        return [v for v in re.split(r"[、，,\s]+", value) if len(v) >= 3]
+    if name == "doc_number":
+        loose = value.replace("〔", "[").replace("〕", "]")
+        return [value, loose, value.replace("〔", "（").replace("〕", "）")]
+    return [value]
+
+
+# -------------------------------------------------------------------- location, list, time frame
+
+LOCATION = re.compile(r"(哪一?章|哪一?节|哪一?部分|哪个部分|哪一?项任务|哪个任务|哪一?条|第几条|第几章|第几部分|哪个章节|"
+                      r"放在哪|在哪里(讲|提|写|说)|哪个标题|什么标题|哪一?块)")
+LIST = re.compile(r"(有哪些|哪些|包括什么|包括哪|主要内容|主要任务|重点任务|几个方面|哪几|列举|分哪)")
+OVERVIEW_SUBJECT = re.compile(r"(主要任务|重点任务|保障措施|工作目标|发展目标|基本原则|指导思想|重点领域|工作安排|主要措施|"
+                              r"主要举措|重点工作|工作要求|实施步骤|职责分工|考评内容)")
+# The past period a question can ask about, and the plan period.
+PAST_FRAME = re.compile(r"(期间(实际|已|共|累计)|实际|已经|已有|现有|手上|目前有|截至|截止|底前?(有|共|拥有)|年底|年末|"
+                        r"回顾|取得了?(哪些|什么)?成(效|绩|就)|完成了|过去)")
+FUTURE_FRAME = re.compile(r"(到20\d\d年|至20\d\d年|目标|要(建设|达到|打造|实现|推进)|将|计划|力争|期间要|打算|准备|规划(提出|要求))")
+REVIEW_SECTION = re.compile(r"(基础|现状|回顾|成就|成效|形势|总结|进展|评估|工作回顾|取得)")
+
+
+def question_frame(question: str, past_years: bool) -> str | None:
+    """"past" (what was achieved), "plan" (what is planned) or None."""
+    past = bool(PAST_FRAME.search(question)) or past_years
+    future = bool(FUTURE_FRAME.search(question))
+    if past and not future:
+        return "past"
+    if future and not past:
+        return "plan"
+    return None
+
+
+def frame_fit(section_path: tuple[str, ...], frame: str | None) -> float:
+    """1 when a passage's section fits the question's time frame, 0 when it is the other frame's
+    (a review section for a plan question, a task section for a past one), 0.5 when unclear."""
+    if frame is None:
+        return 0.5
+    review = any(REVIEW_SECTION.search(p) for p in section_path)
+    if frame == "past":
+        return 1.0 if review else 0.3
+    return 0.0 if review else 1.0
+
+
+# -------------------------------------------------------------------- comparison
+
+COMPARE = re.compile(r"(分别|各自|各有|各是|各为|对比|比较|相比|区别|不同|差异|异同|谁(高|多|大|快)|哪个(高|多|大|快))")
+
+
+# -------------------------------------------------------------------- topics a plan may not cover
+
+# "有没有提到X" / "是否涉及X" / "对X有什么部署" / "哪份提到了X": questions about whether a topic is there.
+_TOPIC_PATTERNS = [
+    re.compile(r"(?:有没有|是否|有无|有未)(?:提到|提及|涉及|讲到|写到|说到|提出|部署|安排|规划|包括|包含)?(?:过|了)?"
+               r"(?:对|关于|设立|建设|发展|推进)?(?P<topic>[^？?，,。]{2,24}?)(?:的(?:内容|安排|部署|规定|措施|目标))?"
+               r"(?:作出|做出)?(?:安排|部署|规定)?(?:吗|呢)?[？?]?$"),
+    re.compile(r"对(?P<topic>[^？?，,。]{2,24}?)(?:有|作出了?|做出了?)?(?:什么|哪些|怎么|怎样|如何)(?:样的)?"
+               r"(?:部署|安排|计划|规定|调整|布局|考虑|设想|要求|措施|支持|举措|目标|打算)"),
+    re.compile(r"哪(?:份|个|些)(?:规划|文件|方案|报告|办法)?(?:提到|提及|涉及|讲到)了?(?P<topic>[^？?，,。]{2,24}?)[？?]?$"),
+]
+
+
+def asked_topic(question: str) -> str | None:
+    """The topic a presence question asks about ("开平市的规划有没有提到量子计算？" → 量子计算)."""
+    text = question.strip()
+    for pattern in _TOPIC_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return match.group("topic").strip("的“”\"")
+    return None

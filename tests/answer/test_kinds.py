@@ -1,0 +1,88 @@
+"""Question kinds: multi-part splitting, document facts, time frame, plan naming (inline fixtures)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planqa.answer.kinds import (COMPARE, LIST, LOCATION, date_forms, document_field, frame_fit, question_frame,
+                                 split_parts, value_forms)
+from planqa.retrieve.naming import PlanNames, issuer_names
+
+
+def test_multi_part_questions_split_into_their_parts():
+    assert split_parts("江门百千万方案的文号是什么？执行中遇到问题该向哪个部门反映？") == [
+        "江门百千万方案的文号是什么？", "执行中遇到问题该向哪个部门反映？"]
+    assert split_parts("台山十四五规划提出到2025年国家高新技术企业达到多少家？") == [
+        "台山十四五规划提出到2025年国家高新技术企业达到多少家？"]
+    assert len(split_parts("开平的R&D目标是多少；台山的呢？")) == 1  # second part too short to stand alone
+
+
+def test_document_fields():
+    assert document_field("这份方案的文号是什么？").name == "doc_number"
+    assert document_field("该办法由哪个部门印发？").name == "issuer"
+    assert document_field("规划的编制单位是谁？").name == "issuer"
+    assert document_field("这个通知是什么时候印发的？").name == "date"
+    assert document_field("本办法从什么时候起施行？").name == "effective_date"
+    assert document_field("这个标准是第几稿？").name == "draft"
+    assert document_field("有效期到什么时候？").name == "valid_until"
+    assert document_field("开平的高新技术企业目标是多少？") is None
+
+
+def test_value_forms_of_dates_and_numbers():
+    assert "2022年8月31日" in date_forms("2022-08-31") and "二〇二二年八月三十一日" in date_forms("2022-08-31")
+    assert "台府[2022]16号" in value_forms("doc_number", "台府〔2022〕16号")
+    assert value_forms("issuer", "广州市医疗保障局、广州市财政局") == ["广州市医疗保障局", "广州市财政局"]
+
+
+def test_time_frame_of_questions_and_passages():
+    assert question_frame("“十三五”期间实际新增了多少家高企？", False) == "past"
+    assert question_frame("2020年底台山手上有多少家高企？", True) == "past"
+    assert question_frame("十四五期间要建设哪些创新平台？", False) == "plan"
+    review, task = ("一、基础与形势", "（一）发展基础"), ("四、主要任务", "（二）完善创新平台体系")
+    assert frame_fit(review, "plan") == 0.0 and frame_fit(task, "plan") == 1.0
+    assert frame_fit(review, "past") > frame_fit(task, "past")
+    assert frame_fit(task, None) == 0.5
+
+
+def test_kind_cues():
+    assert COMPARE.search("台山和开平在R&D投入强度目标上有什么不同？")
+    assert LOCATION.search("科技特派员是放在哪一项任务下面讲的？")
+    assert LIST.search("茂南区十四五期间要建设哪些创新平台？")
+
+
+@dataclass
+class _Doc:
+    doc_id: str
+    title: str
+    issuer: str | None = None
+    level: str | None = None
+    region: str | None = None
+    period: str | None = None
+
+
+def _tokenize(text: str) -> list[str]:
+    import jieba
+
+    return [t for t in jieba.cut_for_search(text) if t.strip()]
+
+
+def test_plans_are_named_by_title_words_issuer_and_level():
+    docs = [
+        _Doc("energy", "“十四五”能源领域科技创新规划", "国家能源局、科学技术部", "国家", "全国", "十四五"),
+        _Doc("transport", "“十四五”交通领域科技创新规划", "交通运输部、科学技术部", "国家", "全国", "十四五"),
+        _Doc("miit", "工业和信息化部政务数据共享管理办法（试行）", "工业和信息化部", "国家", "全国"),
+        _Doc("ts", "台山市科技创新发展“十四五”规划", "台山市人民政府", "市", "台山市", "十四五"),
+        _Doc("kp", "开平市科技创新“十四五”规划", None, "市", "开平市", "十四五"),
+    ]
+    names = PlanNames.build(docs, _tokenize)
+    assert names.named("能源领域的科技创新规划提出了哪些重点任务？") == ["energy"]
+    assert names.named("交通领域规划里关于智能交通的内容") == ["transport"]
+    assert names.named("工信部的政务数据共享办法怎么规定数据目录？") == ["miit"]
+    assert names.named("高新技术企业目标是多少？") == []  # no naming word: no plan named
+
+
+def test_issuer_abbreviations():
+    assert "工信部" in issuer_names("工业和信息化部")
+    assert "发改委" in issuer_names("国家发展和改革委员会")
+    assert "能源局" in issuer_names("国家能源局")
+    assert "医疗保障局" in issuer_names("广州市医疗保障局、广州市财政局")
