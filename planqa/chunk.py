@@ -63,6 +63,11 @@ class _Unit:
     table: Table | None = None
 
 
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Spans of the sentences of ``text`` (shifted by ``offset``); a sentence keeps its end mark."""
     spans: list[tuple[int, int]] = []
@@ -141,7 +146,10 @@ class Chunker:
         table_at = {t.start: t for t in document.tables}
         # a caption line and its table stay together: key the table by its caption line's end
         captioned = {t.start - 1: t for t in document.tables if t.caption}
-        heading_starts = {s.start for s in document.sections}
+        # whole-line headings; a run-in heading ("第五条…", "（一）聚力…。全年…") opens a line of text
+        # of its own section, and that line is text like any other
+        heading_starts = {s.start for s in document.sections if not text[s.heading_end:_line_end(text, s.start)].strip()}
+        run_in = {s.start for s in document.sections} - heading_starts
         path_at = _PathLookup(document)
         pending_headings: list[int] = []
         current_path: tuple[str, ...] | None = None
@@ -158,6 +166,11 @@ class Chunker:
                 current_path = path_at(pos)
                 pos = end + 1
                 continue
+            if pos in run_in:  # a new section starts with this line
+                if units:
+                    yield current_path or (), units
+                    units = []
+                current_path = path_at(pos)
             unit_start = pending_headings[0] if pending_headings else pos
             pending_headings = []
             table = table_at.get(pos) or captioned.get(end)

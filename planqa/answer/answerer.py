@@ -38,8 +38,9 @@ import numpy as np
 
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
-from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, DocumentField, asked_topic, document_field,
-                                 frame_fit, question_frame, split_parts, value_forms, _DRAFT_MARK)
+from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField,
+                                 asked_topic, document_field, frame_fit, question_frame, split_parts, value_forms,
+                                 _DRAFT_MARK)
 from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
 from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
                                    normalize, plan_fit, question_concepts, type_fit)
@@ -68,6 +69,8 @@ class AnswerSettings:
     abstain_open: float = 0.25  # … and for the others (both calibrated, see the module docstring)
     passages: int = 3  # closest passages listed when abstaining
     list_items: int = 10  # child headings listed for a list/overview question
+    list_heading_match: float = 0.7  # a heading naming this share of a list question's words lists its parts
+    presence_confidence: float = 0.7  # "有没有提到X": below this confidence, X missing from the plan abstains
     frame: float = 0.3  # weight of the time-frame fit (past period vs plan period)
     weights: Weights = field(default_factory=Weights)
 
@@ -121,7 +124,8 @@ class Answerer:
         for result in results:
             offset = len(citations)
             if result["abstained"]:
-                lines.append(f"【{result['question']}】未找到。")
+                asked = re.sub(r"[？?！!。；;]+", "，", result["question"]).strip("，")
+                lines.append(f"【{asked}】未找到。")
                 continue
             lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", result["answer"]))
             citations += [c | {"n": c["n"] + offset} for c in result["citations"]]
@@ -136,14 +140,27 @@ class Answerer:
         return out
 
     def _docs_of(self, text: str) -> list[str]:
-        """The documents a question names: by region and period, or by its other words."""
+        """The documents a question names: by region and period, narrowed by its other words
+        (广州 + 积分制入户 → the one 广州 document on 积分制入户), or by those words alone."""
+        return self._named_by(text)[0]
+
+    def _named_by(self, text: str) -> tuple[list[str], bool]:
+        """(``_docs_of``, whether words other than region and period picked them)."""
         query = analyze_query(text, self.searcher.regions)
         if query.regions or query.periods:
             infos = self.index.documents.infos()
             docs = [d.doc_id for d in infos if (not query.regions or d.region in query.regions)
                     and (not query.periods or d.period in query.periods)]
-            return docs if len(docs) < len(infos) else []
-        return self.plan_names.named(text)
+            if len(docs) > 1:
+                scores = self.plan_names.scores(text)
+                best = max((scores.get(d, 0.0) for d in docs), default=0.0)
+                if best > 0:
+                    leaders = [d for d in docs if scores.get(d, 0.0) >= best - 1e-9]
+                    if len(leaders) < len(docs):
+                        return leaders, True
+            return (docs if len(docs) < len(infos) else []), False
+        named = self.plan_names.named(text)
+        return named, bool(named)
 
     def _ask_one(self, question: str, default_docs: list[str] | None = None) -> dict[str, Any]:
         result = self._answer_one(expand_abbreviations(question), default_docs)
@@ -153,7 +170,11 @@ class Answerer:
     def _answer_one(self, text: str, default_docs: list[str] | None = None) -> dict[str, Any]:
         info = analyze_question(text, analyze_query(text, self.searcher.regions))
         s = self.settings
-        named = [] if (info.regions or info.periods) else self.plan_names.named(text)
+        # plans named by their words restrict the search; a region or period alone is a preference
+        # (a city's plan may speak of its counties), as the ranking's plan fit has it
+        named, by_words = self._named_by(text)
+        if not by_words or info.cross_plan:
+            named = []
         if not named and default_docs and not (info.regions or info.periods):
             named = list(default_docs)
         field = document_field(text)
@@ -162,7 +183,7 @@ class Answerer:
             if answer is not None:
                 return answer
         targets = self._targets(text, info)
-        if len(targets) >= 2 and (COMPARE.search(text) or info.cross_plan):
+        if len(targets) >= 2 and not LOCATION.search(text) and (COMPARE.search(text) or _joined(text, targets)):
             return self._compare(text, info, targets)
         hits, query_vector = self._search_with_vector(text, info, named or None)
         ranked = self.rank(text, info, hits, query_vector)
@@ -174,7 +195,7 @@ class Answerer:
         if foreign or best < (s.abstain_typed if info.typed else s.abstain_open):
             return self._abstain(text, hits, best)
         scope = named or self._docs_of(text)
-        missing = self._missing_topic(text, info, scope)
+        missing = self._missing_topic(text, info, scope) if best < s.presence_confidence else None
         if missing:
             return self._abstain(text, hits, best, self._not_mentioned(missing, scope))
         composer = Composer(self.documents, info.years)
@@ -224,15 +245,19 @@ class Answerer:
         found_any = False
         for doc_id in docs:
             doc = self.documents[doc_id]
+            item = None
             if field.name == "draft":
                 match = _DRAFT_MARK.search(doc.title or "") or _DRAFT_MARK.search(doc.text[:500])
                 value = match.group(1) if match else None
             else:
                 value = getattr(doc, field.name, None)
-            if not value:
+            pattern = STATING_PATTERNS.get("issue_date" if field.name == "date" and "印发" in text else field.name)
+            if pattern is not None and (match := pattern.search(doc.text)) is not None:
+                item = self._line_at(doc, match.start())  # the text states it: quote that
+            if not value and item is None:
                 continue
             found_any = True
-            item = self._stating_line(doc, field.name, value)
+            item = item or self._stating_line(doc, field.name, value)
             if item is not None:
                 composer.add([item], new_line=True)
             else:
@@ -258,7 +283,13 @@ class Answerer:
                 positions.append(pos)
         if not positions:
             return None
-        pos = max(positions) if name in ("issuer", "date") else min(positions)
+        return self._line_at(doc, max(positions) if name in ("issuer", "date") else min(positions))
+
+    def _line_at(self, doc: Any, pos: int) -> Scored:
+        """The candidate sentence holding offset ``pos``, else its whole line (a heading, say)."""
+        from planqa.answer.candidates import Candidate
+
+        text = doc.text
         for c in self.table.of_document(doc.doc_id):
             if c.start <= pos < c.end:
                 return Scored(c, {})
@@ -268,37 +299,39 @@ class Answerer:
         return Scored(Candidate(doc.doc_id, line_start, line_end, text[line_start:line_end], "sentence",
                                 doc.section_path_at(line_start), 0), {})
 
-    def _targets(self, text: str, info: QuestionInfo) -> list[list[str]]:
-        """The plans a question names, as groups of doc_ids in the order it names them."""
+    def _targets(self, text: str, info: QuestionInfo) -> list[tuple[int, str, list[str]]]:
+        """The plans a question names, as (position, the words naming it, doc_ids), in the order
+        it names them."""
         infos = list(self.index.documents.infos())
-        found: list[tuple[int, list[str]]] = []
+        found: list[tuple[int, str, list[str]]] = []
         query = analyze_query(text, self.searcher.regions)
         if query.regions:
             for region in query.regions:
-                aliases = [a for a in region_aliases(region) if a in text]
+                aliases = sorted((a for a in region_aliases(region) if a in text), key=len, reverse=True)
                 position = min(text.find(a) for a in aliases) if aliases else len(text)
-                docs = [d.doc_id for d in infos if d.region == region]
+                mention = aliases[0] if aliases else region
                 periods = [p for p in info.periods if any(d.region == region and d.period == p for d in infos)]
                 if len(periods) > 1:
                     for p in periods:
-                        found.append((text.find(p), [d.doc_id for d in infos if d.region == region and d.period == p]))
+                        found.append((text.find(p), p, [d.doc_id for d in infos if d.region == region and d.period == p]))
                     continue
+                docs = [d.doc_id for d in infos if d.region == region]
                 if periods:
                     docs = [d.doc_id for d in infos if d.region == region and d.period == periods[0]]
-                found.append((position, docs))
+                found.append((position, mention, docs))
         elif len(info.periods) > 1:
             for p in info.periods:
-                found.append((text.find(p), [d.doc_id for d in infos if d.period == p]))
+                found.append((text.find(p), p, [d.doc_id for d in infos if d.period == p]))
         else:
             scores = self.plan_names.scores(text)
             for word in self.plan_names.mentions(text):
                 docs = sorted(self.plan_names.words[word])
                 if len(docs) == 1 and scores.get(docs[0], 0) > 0:
-                    found.append((text.find(word), docs))
-        groups: list[list[str]] = []
-        for _, docs in sorted(found):
-            if docs and docs not in groups:
-                groups.append(docs)
+                    found.append((text.find(word), word, docs))
+        groups: list[tuple[int, str, list[str]]] = []
+        for position, mention, docs in sorted(found):
+            if docs and all(docs != g[2] for g in groups):
+                groups.append((position, mention, docs))
         return groups
 
     def _compare(self, text: str, info: QuestionInfo, targets: list[list[str]]) -> dict[str, Any]:
@@ -309,14 +342,19 @@ class Answerer:
         all_hits: list[Any] = []
         chosen_all: list[Scored] = []
         best_overall = 0.0
-        for docs in targets:
+        for _, _, docs in targets:
             regions = {self.documents[d].region for d in docs if self.documents[d].region}
             periods = {self.documents[d].period for d in docs if self.documents[d].period} & info.periods
-            sub = QuestionInfo(info.text, info.types, info.years, info.wants, False, regions, periods or set(),
+            # the question as asked of this plan alone: the other plans' names taken out
+            own = text
+            for _, mention, other in targets:
+                if other is not docs and mention not in {a for r in regions for a in region_aliases(r)}:
+                    own = own.replace(mention, "")
+            sub = QuestionInfo(own, info.types, info.years, info.wants, False, regions, periods or set(),
                                info.plan_period)
-            hits, vector = self._search_with_vector(text, sub, docs)
+            hits, vector = self._search_with_vector(own, sub, docs)
             all_hits += hits
-            pool = [i for i in self.rank(text, sub, hits, vector) if eligible(i.features, sub)]
+            pool = [i for i in self.rank(own, sub, hits, vector) if eligible(i.features, sub)]
             best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
             doc = self.documents[docs[0]]
             label = doc.title if len(docs) == 1 else (doc.region or doc.title)
@@ -375,7 +413,11 @@ class Answerer:
                 score += 1.0
             if score > best_score:
                 best, best_score = (sec, children), score
-        if best is None or best_score < self.settings.heading_match:
+        if best is None or best_score < (self.settings.heading_match if subject else self.settings.list_heading_match):
+            tops = [c for c in doc.sections if len(c.path) == 1]
+            if STRUCTURE.search(text) and len(tops) >= 2:  # "由哪几章组成": the document's own parts
+                return [Scored(Candidate(doc.doc_id, c.start, c.heading_end, doc.text[c.start:c.heading_end],
+                                         "sentence", c.path, 0), {}) for c in tops[: self.settings.list_items]]
             return []
         sec, children = best
         return [c if isinstance(c, Scored) else
@@ -394,7 +436,7 @@ class Answerer:
             if line in seen_lines:
                 continue
             seen_lines.add(line)
-            if c.start == line and len(c.quote) <= MAX_LEAD_CHARS:
+            if c.start == line and (len(c.quote) <= MAX_LEAD_CHARS or LEAD_LABEL.match(c.quote)):
                 leads.append(Scored(c, {}))
         return leads if len(leads) >= 2 and len(leads) == len(seen_lines) else []
 
@@ -411,14 +453,21 @@ class Answerer:
             return None
         idf = self._idf_table()
         head, parts = max(concepts, key=lambda c: idf.idf(c[0]))
+        if WHICH_DOCUMENTS.search(text):
+            docs = []  # "哪些文件提到X": every document is asked
         texts = [normalize(self.documents[d].text) for d in (docs or list(self.documents))]
         if any(head in t for t in texts):
             return None
-        # A compound counts as there when its most specific part is (海上风电 for 海上风能 is not
-        # decided here; 量子计算 is missing although 计算 is everywhere).
-        rarest = max((p for p in parts if len(p) >= 2), key=idf.idf, default=None)
-        if rarest is not None and any(rarest in t for t in texts):
-            return None
+        # A compound counts as there when a part of it that few documents use is there
+        # (海上 of 海上风能 in a plan on 海上风电); a part that most documents use proves nothing
+        # (计算 of 量子计算).
+        everywhere = [normalize(d.text) for d in self.documents.values()]
+        for part in parts:
+            if len(part) < 2 or len(part) * 2 < len(head):
+                continue
+            users = sum(1 for t in everywhere if part in t)
+            if any(part in t for t in texts) and users <= max(1, len(everywhere) * SPECIFIC_SHARE):
+                return None
         return head
 
     def _not_mentioned(self, word: str, docs: list[str]) -> str | None:
@@ -605,7 +654,11 @@ class Answerer:
                 "confidence": round(float(confidence), 4), "citations": citations, "passages": passages}
 
 
-MAX_LEAD_CHARS = 40  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
+WHICH_DOCUMENTS = re.compile(r"哪(?:些|份|个|几份)(?:文件|规划|方案|报告|办法|文档)")
+SPECIFIC_SHARE = 0.34  # a word used by at most this share of the documents is specific
+MAX_LEAD_CHARS = 40
+LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
+STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|由哪些部分|组成|结构|框架|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
 _KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|"
                         r"有没有|是否|提到|提及|涉及|讲到|说到|关于|包括|方面|几条|几个|几项|哪几|坚持|要求|期间")
 
@@ -618,6 +671,16 @@ def _review_year(documents: Any, hits: list[Any]) -> int:
         if years:
             return years[0] - 1
     return 0
+
+
+def _joined(text: str, targets: list[tuple[int, str, list[str]]]) -> bool:
+    """Two named plans joined in the question ("台山和开平", "台山、开平、茂南", "台山十四五与开平十四五"):
+    a comparison even without 分别/对比."""
+    for (p1, m1, _), (p2, _, _) in zip(targets, targets[1:]):
+        between = text[p1 + len(m1):p2]
+        if len(between) <= 12 and re.search(r"(和|与|、|及|跟|同|以及|还是|或)", between):
+            return True
+    return False
 
 
 def _merge_labels(lines: list[str]) -> list[str]:

@@ -82,7 +82,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def document_candidates(document: Document) -> list[Candidate]:
     """Every candidate of ``document`` in text order."""
     text = document.text
-    headings = {s.start for s in document.sections}
+    # heading line start -> end of the heading; a run-in heading ("第五条", "（一）聚力推动…。")
+    # ends inside its line, and the rest of the line is text like any other
+    headings = {s.start: s.heading_end for s in document.sections}
     rows: dict[int, tuple[Table, int]] = {}
     for table in document.tables:
         for i, span in enumerate(table.row_spans):
@@ -99,6 +101,13 @@ def document_candidates(document: Document) -> list[Candidate]:
 
     for line_start, line_end in _lines(text):
         if line_start in headings:
+            body_start = headings[line_start]
+            if body_start >= line_end:
+                continue
+            for s, e in split_sentences(text[body_start:line_end], body_start):
+                s, e = _strip(text, s, e)
+                if e - s >= MIN_CHARS:
+                    add(s, e, "sentence")
             continue
         if line_start in rows:
             table, i = rows[line_start]

@@ -51,14 +51,22 @@ DOCUMENT_FIELDS = [
     DocumentField("effective_date", "施行日期", re.compile(r"(什么时候|何时|哪天|哪一天|几号|从.{0,4}起|日期).{0,6}(施行|实施|生效)|"
                                                       r"(施行|实施|生效)(日期|时间)|自.{0,4}起(施行|实施)")),
     DocumentField("valid_until", "有效期", re.compile(r"(有效期|有效至|截止到?什么时候|什么时候(失效|到期|截止))")),
-    DocumentField("issuer", "发文机关", re.compile(r"(发文机关|发文单位|发布单位|发布机关|印发单位|编制单位|制定单位|起草单位|"
+    DocumentField("drafter", "起草单位", re.compile(r"(起草单位|编制单位|起草人|编制机构|谁起草|谁编制|哪些单位(起草|编制))")),
+    DocumentField("issuer", "发文机关", re.compile(r"(发文机关|发文单位|发布单位|发布机关|印发单位|制定单位|"
                                                r"哪个(部门|单位|机关)(印发|发布|制定|编制|出台|发的|下发)|谁(印发|发布|制定|编制|出台)|"
                                                r"(由|是)(哪个|哪些|什么)(部门|单位|机关).{0,4}(印发|发布|制定|编制|出台))")),
     DocumentField("date", "印发日期", re.compile(r"(印发日期|成文日期|发布日期|发文日期|发布时间|印发时间|"
-                                             r"(什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月).{0,4}(印发|发布|出台|制定|发文|下发|成文)|"
+                                             r"(什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月).{0,4}(印发|发布|出台|制定|发文|下发|成文|签发)|"
                                              r"(印发|发布|出台|成文)(于|是在)?(什么时候|何时|哪天|哪一年))")),
     DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
 ]
+# Where the text states a fact the document record may lack: the sentence that says it.
+STATING_PATTERNS = {
+    "effective_date": re.compile(r"自[^。；\n]{0,24}?起(?:施行|实施|执行|生效)"),
+    "valid_until": re.compile(r"有效期(?:为|至|调整至)?[^。；\n]{0,24}"),
+    "drafter": re.compile(r"(?:起草单位|编制单位|主要起草人)[:：][^\n]{2,300}"),
+    "issue_date": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:印发|发布)"),
+}
 _DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
 
 

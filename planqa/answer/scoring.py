@@ -44,7 +44,7 @@ _PLAN_CUE = re.compile(r"((?:^|[，。；：,;:])(?:到|至)20\d\d年|力争|目
 _REVIEW = re.compile(r"(基础|现状|回顾|成就|成效|形势)")
 _ENUM = re.compile(r"(、|一是|二是|三是|（\d+）|\(\d+\)|①|②|[一二三四五六七八九十]+是)")
 _LIST_CUE = re.compile(r"(分别为|分别是|包括|主要有|即|如下)")
-_DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
+_DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?|(?<!\d)\d{1,2}月(?:底|末|前|初|中旬|上旬|下旬|\d{1,2}日)")
 _ORG = re.compile(r"(大学|学院|银行|园区|实验室|研究院|研究所|公司|集团|局|委员会|中心|基地|协会|联合会|高新区|产业园|工业园|医院)")
 _DOCNO = re.compile(r"〔(?:19|20)\d{2}〕\d+号")
 _GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新", "科技创新", "文件", "提到", "各地", "目前"}
@@ -102,6 +102,8 @@ class IdfTable:
 def candidate_years(candidate: Candidate) -> set[int]:
     """Years a candidate states: in its text, or the year columns of its table row."""
     years = {int(y) for y in YEAR.findall(candidate.quote)}
+    # a heading's year holds for its section ("2024年重点任务" of a 政府工作报告)
+    years |= {int(y) for heading in candidate.section_path for y in YEAR.findall(heading)}
     if candidate.indicator is not None:
         years |= {int(m.group(1)) for h in candidate.indicator.values if (m := YEAR.search(h))}
     elif candidate.table is not None:

@@ -37,12 +37,20 @@ def answer_sentences(text: str) -> list[str]:
     """The sentences of an answer text, each with its [n] markers; blank ones and the answerer's
     own notes (a 【…】 label and no [n]) dropped."""
     out = []
-    for sentence in (m.group(0).strip() for m in SENTENCE.finditer(text or "")):
-        if not MARKER.sub("", sentence).strip(_TRIM):
-            continue
-        if LABEL.match(sentence) and not MARKER.search(sentence):
-            continue
-        out.append(sentence)
+    for line in (text or "").split("\n"):
+        if LABEL.match(line.strip()) and not MARKER.search(line):
+            continue  # a note of the answerer's own ("【开平市…规划】未找到。")
+        pending = ""  # pieces of one quoted passage that itself holds sentence ends, up to its [n]
+        for sentence in (m.group(0).strip() for m in SENTENCE.finditer(line)):
+            if not MARKER.sub("", sentence).strip(_TRIM):
+                continue
+            if not MARKER.search(sentence):
+                pending += sentence
+                continue
+            out.append(pending + sentence)
+            pending = ""
+        if pending:
+            out.append(pending)
     return out
 
 

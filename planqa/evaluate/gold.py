@@ -198,11 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planqa.evaluate.gold", description=main.__doc__)
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold JSONL file (default: %(default)s)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: %(default)s)")
+    parser.add_argument("--gold-corpus", choices=CORPORA, default="main",
+                        help="check the questions asked over this corpus (ext: give --corpus eval/corpus-ext)")
     args = parser.parse_args(argv)
     from planqa.ingest import load_corpus
 
     try:
-        questions = load_gold(args.gold)
+        questions = [q for q in load_gold(args.gold) if q.corpus == args.gold_corpus]
         loaded = load_corpus(args.corpus)
     except PlanqaError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -46,6 +46,7 @@ UNNUMBERED_HEADINGS = {"前言", "序言", "引言", "总则", "附则", "结束
 ATTACHMENT = re.compile(r"^(?:附件\s*\d{0,2}|附录\s*[A-Z]?|附表\s*\d{0,2})\s*(?:[：:]\s*)?(?:[（(][^）)]{1,8}[）)])?[^。；]{0,40}$")
 RUN_IN_KINDS = ("chapter", "jie", "cn", "paren_cn")
 MAX_RUN_IN_TITLE = 40
+MAX_RUN_IN_CLAUSES = 30  # a run-in heading of two clauses is at most this long
 _SENTENCE_END = "。！？；"
 MAX_HEADING_CHARS = 42
 
@@ -182,8 +183,8 @@ def run_in_heading(line: str, marker: Marker | None) -> int | None:
     if match is None or not rest[match.end():].strip():
         return None
     title = match.group(0)
-    if any(ch in title for ch in "，,：:"):  # a clause of a sentence, not a heading
-        return None
+    if any(ch in title for ch in "：:") or (any(ch in title for ch in "，,") and len(title) > MAX_RUN_IN_CLAUSES):
+        return None  # a clause of a sentence, not a heading ("（四）坚持重统筹、提品质，城乡协调发展有序推进。" is one)
     return marker.length + match.end()
 
 

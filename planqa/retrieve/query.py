@@ -30,7 +30,8 @@ CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|
 # Abbreviations of the policy vocabulary that plans write out in full (domain words, not the
 # words of any one plan): a question's "高企" is the text's "高新技术企业".
 ABBREVIATIONS = {"高企": "高新技术企业", "规上": "规模以上", "双创": "创新创业", "研发强度": "研发经费投入强度",
-                 "专精特新企业": "专精特新", "孵化载体": "孵化器", "新研机构": "新型研发机构"}
+                 "专精特新企业": "专精特新", "孵化载体": "孵化器", "新研机构": "新型研发机构",
+                 "公租房": "公共租赁住房", "门特": "门诊特定病种", "长护险": "长期护理保险", "积分入户": "积分制入户"}
 _ABBREVIATION_RE = re.compile("|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)))
 
 

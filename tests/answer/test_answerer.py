@@ -92,4 +92,6 @@ def test_citation_invariant_on_every_gold_question(answerer):
             assert cite["quote"] == texts[cite["doc_id"]][cite["start"]:cite["end"]], q.id
         if not result["abstained"]:
             sentences = answer_sentences(result["answer"])
-            assert sentences and all(supported(s, result["citations"], texts) for s in sentences), (q.id, result["answer"])
+            # a fact of the document record alone is a 【文档信息】 note, not a quote
+            assert sentences or result.get("document_fact"), (q.id, result["answer"])
+            assert all(supported(s, result["citations"], texts) for s in sentences), (q.id, result["answer"])

@@ -20,7 +20,7 @@ def test_multi_part_questions_split_into_their_parts():
 def test_document_fields():
     assert document_field("这份方案的文号是什么？").name == "doc_number"
     assert document_field("该办法由哪个部门印发？").name == "issuer"
-    assert document_field("规划的编制单位是谁？").name == "issuer"
+    assert document_field("规划的编制单位是谁？").name == "drafter"
     assert document_field("这个通知是什么时候印发的？").name == "date"
     assert document_field("本办法从什么时候起施行？").name == "effective_date"
     assert document_field("这个标准是第几稿？").name == "draft"

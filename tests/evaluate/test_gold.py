@@ -50,8 +50,14 @@ def _record(qid: str = "q1", **extra: object) -> dict:
 
 
 @pytest.fixture(scope="module")
-def gold() -> list[GoldQuestion]:
+def all_gold() -> list[GoldQuestion]:
     return load_gold(GOLD)
+
+
+@pytest.fixture(scope="module")
+def gold(all_gold) -> list[GoldQuestion]:
+    """The questions asked over corpus/ (the others need eval/corpus-ext)."""
+    return [q for q in all_gold if q.corpus == "main"]
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +69,44 @@ def test_real_gold_has_no_problems(gold, texts):
     assert validate_gold(gold, texts) == []
 
 
-def test_real_gold_size_and_type_mix(gold):
-    assert len(gold) >= 150
-    counts = type_counts(gold)
+def test_real_gold_size_and_type_mix(all_gold):
+    first = [q for q in all_gold if q.kind is None]  # the set written before the question kinds
+    assert len(first) >= 150
+    counts = type_counts(first)
     for qtype, target in TARGET_SHARES.items():
-        share = counts[qtype] / len(gold)
+        share = counts[qtype] / len(first)
         assert abs(share - target) <= 0.05, f"{qtype}: {share:.1%} vs target {target:.0%}"
+
+
+MIN_PER_KIND = {"comparison": 20, "document": 20, "not_covered": 20, "list": 20, "how_why": 20, "time_frame": 15,
+                "multi_part": 10}
+
+
+def test_kinds_splits_and_extended_corpus(all_gold):
+    """Issue 14's measuring set: enough questions of every kind, half tune and half test per kind,
+    at least 50 over the extended corpus."""
+    kinds = [q for q in all_gold if q.kind is not None]
+    assert len(kinds) >= 150
+    for kind, least in MIN_PER_KIND.items():
+        of_kind = [q for q in kinds if q.kind == kind]
+        assert len(of_kind) >= least, kind
+        tune = sum(1 for q in of_kind if q.split == "tune")
+        assert abs(tune - (len(of_kind) - tune)) <= 1 and all(q.split in ("tune", "test") for q in of_kind), kind
+    assert sum(1 for q in kinds if q.corpus == "ext") >= 50
+
+
+def test_extended_corpus_questions_have_no_problems(all_gold):
+    from planqa.ingest import load_corpus
+
+    loaded = load_corpus(ROOT / "eval" / "corpus-ext")
+    assert not loaded.errors
+    ext = [q for q in all_gold if q.corpus == "ext"]
+    assert validate_gold(ext, {d.doc_id: d.text for d in loaded.documents}) == []
 
 
 def test_real_gold_covers_every_document(gold, texts):
     cited = {ev.doc_id for q in gold for ev in q.evidence}
-    assert cited == set(texts)
+    assert cited == set(texts)  # every document of corpus/ is cited
     assert all(len({ev.doc_id for ev in q.evidence}) >= 2 for q in gold if q.type == "cross")
 
 
