@@ -220,6 +220,7 @@ class ConvertedWeights:
             os.close(fd)
             try:
                 save_file(tensors, tmp, metadata=meta)
+                os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache folder may be shared
                 with open(tmp, "rb") as handle:
                     os.fsync(handle.fileno())
                 os.replace(tmp, self.path)
