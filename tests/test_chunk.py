@@ -94,3 +94,26 @@ def test_chunk_ids_are_content_hashes_and_unique():
     assert len({c.id for c in chunks}) == len(chunks)
     again = Chunker().chunk(make_document("一、任务\n同一句话。\n二、保障\n同一句话。"))
     assert [c.id for c in chunks] == [c.id for c in again]
+
+
+def test_run_in_headings_chunk_with_their_own_section():
+    """第X条 and "（一）…。" headings open a line of text: each article is text of its own section."""
+    from planqa.ingest.outline import build_sections
+    from planqa.records import Document
+
+    text = "第一章 总则\n第一条 为了规范管理，制定本办法。\n第二条 本办法适用于全市。\n第二章 职责\n第三条 市局负责统筹。"
+    document = Document("d", "t", text, sections=build_sections(text))
+    chunks = Chunker().chunk(document)
+    assert [c.section_path for c in chunks] == [("第一章 总则", "第一条"), ("第一章 总则", "第二条"), ("第二章 职责", "第三条")]
+    assert "第二条 本办法适用于全市。" in chunks[1].text
+
+
+def test_run_in_heading_text_is_an_answer_candidate():
+    from planqa.answer.candidates import document_candidates
+    from planqa.ingest.outline import build_sections
+    from planqa.records import Document
+
+    text = "二、2024年工作安排\n（一）聚力推动经济高质量发展。全年地区生产总值增长6%左右。"
+    document = Document("d", "t", text, sections=build_sections(text))
+    quotes = [c.quote for c in document_candidates(document)]
+    assert quotes == ["全年地区生产总值增长6%左右。"]

@@ -89,6 +89,7 @@ class Answerer:
         self._idf: IdfTable | None = None
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
+        self._normalized: dict[str, str] | None = None  # document texts as words are matched
         self._known_places = known_places(d.region for d in self.index.documents.infos() if d.region)
         self.plan_names = PlanNames.build(self.index.documents.infos(), self.index.tokenizer.tokenize)
         memoize_queries(searcher)  # the search and the sentence scoring share one question vector
@@ -451,24 +452,27 @@ class Answerer:
         concepts = [(h, p) for h, p in concepts if h not in naming and not any(h in n for n in naming)]
         if not concepts:
             return None
-        idf = self._idf_table()
-        head, parts = max(concepts, key=lambda c: idf.idf(c[0]))
+        if len(self.documents) > PRESENCE_MAX_DOCUMENTS:
+            return None  # whole-text look-ups: for a corpus of this size, left to the thresholds
         if WHICH_DOCUMENTS.search(text):
             docs = []  # "哪些文件提到X": every document is asked
-        texts = [normalize(self.documents[d].text) for d in (docs or list(self.documents))]
-        if any(head in t for t in texts):
+        if self._normalized is None:
+            self._normalized = {d: normalize(doc.text) for d, doc in self.documents.items()}
+        texts = [self._normalized[d] for d in (docs or list(self.documents))]
+        everywhere = list(self._normalized.values())
+        # The topic's specific words (used by few documents, or by none: 量子 of 量子计算 is one,
+        # 计算 is not) decide: it is missing when most of them are not in the plans asked about
+        # (海上风能 is there in a plan on 海上风电: 海上 and 综合利用 are, 风能 is not).
+        words = list(dict.fromkeys(w for head, parts in concepts for w in (head, *parts) if len(w) >= 2))
+        limit = max(1, len(everywhere) * SPECIFIC_SHARE)
+        specific = [w for w in words if sum(1 for t in everywhere if w in t) <= limit]
+        absent = [w for w in specific if not any(w in t for t in texts)]
+        if not absent or len(absent) * 2 <= len(specific):
             return None
-        # A compound counts as there when a part of it that few documents use is there
-        # (海上 of 海上风能 in a plan on 海上风电); a part that most documents use proves nothing
-        # (计算 of 量子计算).
-        everywhere = [normalize(d.text) for d in self.documents.values()]
-        for part in parts:
-            if len(part) < 2 or len(part) * 2 < len(head):
-                continue
-            users = sum(1 for t in everywhere if part in t)
-            if any(part in t for t in texts) and users <= max(1, len(everywhere) * SPECIFIC_SHARE):
-                return None
-        return head
+        idf = self._idf_table()
+        word = max(absent, key=idf.idf)
+        found = re.search(re.escape(word), topic, re.IGNORECASE)  # as the question writes it (5G, not 5g)
+        return found.group(0) if found else word
 
     def _not_mentioned(self, word: str, docs: list[str]) -> str | None:
         """"该规划未提及…" for a named plan, pointing at the plans that do mention the word."""
@@ -655,7 +659,8 @@ class Answerer:
 
 
 WHICH_DOCUMENTS = re.compile(r"哪(?:些|份|个|几份)(?:文件|规划|方案|报告|办法|文档)")
-SPECIFIC_SHARE = 0.34  # a word used by at most this share of the documents is specific
+SPECIFIC_SHARE = 0.6  # a word used by at most this share of the documents is specific to some
+PRESENCE_MAX_DOCUMENTS = 2000  # a word used by at most this share of the documents is specific
 MAX_LEAD_CHARS = 40
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
 STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|由哪些部分|组成|结构|框架|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short

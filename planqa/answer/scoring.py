@@ -47,6 +47,7 @@ _LIST_CUE = re.compile(r"(分别为|分别是|包括|主要有|即|如下)")
 _DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?|(?<!\d)\d{1,2}月(?:底|末|前|初|中旬|上旬|下旬|\d{1,2}日)")
 _ORG = re.compile(r"(大学|学院|银行|园区|实验室|研究院|研究所|公司|集团|局|委员会|中心|基地|协会|联合会|高新区|产业园|工业园|医院)")
 _DOCNO = re.compile(r"〔(?:19|20)\d{2}〕\d+号")
+FIGURE_WORDS = {"数量", "目标", "指标", "数目", "目标值"}
 _GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新", "科技创新", "文件", "提到", "各地", "目前"}
 # How people ask, not what they ask about (the tokenizer's stopwords miss these).
 _ASKING = re.compile(r"^(?:哪?几[家个所项名件套人座批次]?|哪[个家种所]|哪一?年|一年|时候|什么样|打算|准备|想|不能|能不能|会不会|"
@@ -139,6 +140,8 @@ def question_concepts(question: QuestionInfo, tokens: list[str]) -> list[Concept
         else:
             groups.append([token, [], len(token) == 1])
     drop = set(_GENERIC) | set(PERIOD_NAMES) | {"十二", "十三", "十四", "十五"}
+    if question.quantity:  # in a figure question these say that a figure is asked, not which
+        drop |= FIGURE_WORDS
     aliases = {a for region in question.regions for a in region_aliases(region)}
 
     def keep(t: str) -> bool:

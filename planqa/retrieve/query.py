@@ -36,8 +36,9 @@ _ABBREVIATION_RE = re.compile("|".join(sorted(map(re.escape, ABBREVIATIONS), key
 
 
 def expand_abbreviations(text: str) -> str:
-    """"高企" → "高企（高新技术企业）": the full form added, so both are matched."""
-    return _ABBREVIATION_RE.sub(lambda m: f"{m.group(0)}（{ABBREVIATIONS[m.group(0)]}）", text)
+    """"高企" → "高新技术企业": the form the documents write (kept once, so that the word does not
+    count twice when a question is matched against a passage)."""
+    return _ABBREVIATION_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
 
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

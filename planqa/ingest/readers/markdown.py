@@ -31,7 +31,7 @@ from pathlib import Path
 
 from planqa.errors import IngestError
 from planqa.ingest.readers.base import RawDocument
-from planqa.ingest.readers.txt import decode_bytes, finish_lines, join_fragments, table_to_lines
+from planqa.ingest.readers.txt import finish_lines, join_fragments, read_decoded, table_to_lines
 
 log = logging.getLogger(__name__)
 
@@ -251,15 +251,7 @@ class MarkdownReader:
     def read(self, path: Path) -> RawDocument:
         """Decode and convert; raises ``IngestError`` for empty, binary or undecodable files."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-        if not data:
-            raise IngestError(path, "file is empty")
-        source, encoding = decode_bytes(data, path)
-        if not source.strip():
-            raise IngestError(path, "file is empty (only whitespace)")
+        source, encoding = read_decoded(path)
         doc = convert_markdown(source, path)
         doc.encoding = encoding
         return doc

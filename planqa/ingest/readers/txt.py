@@ -230,6 +230,21 @@ def finish_lines(lines: list[str]) -> str:
     return "\n".join(out)
 
 
+def read_decoded(path: Path) -> tuple[str, str]:
+    """A text file's decoded content and encoding; ``IngestError`` for an empty, binary or
+    undecodable file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if not data:
+        raise IngestError(path, "file is empty")
+    text, encoding = decode_bytes(data, path)
+    if not text.strip():
+        raise IngestError(path, "file is empty (only whitespace)")
+    return text, encoding
+
+
 class TxtReader:
     """Reads plain-text files in UTF-8 (BOM or not), UTF-16/32 with BOM or GB18030/GBK.
 
@@ -241,13 +256,5 @@ class TxtReader:
     def read(self, path: Path) -> RawDocument:
         """Decode the file; raises ``IngestError`` for empty, binary or undecodable files."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-        if not data:
-            raise IngestError(path, "file is empty")
-        text, encoding = decode_bytes(data, path)
-        if not text.strip():
-            raise IngestError(path, "file is empty (only whitespace)")
+        text, encoding = read_decoded(path)
         return RawDocument(path=path, text=text, format="txt", encoding=encoding)
