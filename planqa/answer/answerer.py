@@ -467,9 +467,15 @@ class Answerer:
         limit = max(1, len(everywhere) * SPECIFIC_SHARE)
         specific = [w for w in words if sum(1 for t in everywhere if w in t) <= limit]
         absent = [w for w in specific if not any(w in t for t in texts)]
-        if not absent or len(absent) * 2 <= len(specific):
-            return None
         idf = self._idf_table()
+        if len(everywhere) < MIN_DOCUMENTS_FOR_SHARES:
+            # too few documents to tell specific words by their share: the rarest word decides
+            rarest = max(words, key=idf.idf)
+            absent = [rarest] if not any(rarest in t for t in texts) else []
+        elif not absent or len(absent) * 2 <= len(specific):
+            return None
+        if not absent:
+            return None
         word = max(absent, key=idf.idf)
         found = re.search(re.escape(word), topic, re.IGNORECASE)  # as the question writes it (5G, not 5g)
         return found.group(0) if found else word
@@ -660,7 +666,8 @@ class Answerer:
 
 WHICH_DOCUMENTS = re.compile(r"哪(?:些|份|个|几份)(?:文件|规划|方案|报告|办法|文档)")
 SPECIFIC_SHARE = 0.6  # a word used by at most this share of the documents is specific to some
-PRESENCE_MAX_DOCUMENTS = 2000  # a word used by at most this share of the documents is specific
+PRESENCE_MAX_DOCUMENTS = 2000
+MIN_DOCUMENTS_FOR_SHARES = 5  # a word used by at most this share of the documents is specific
 MAX_LEAD_CHARS = 40
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
 STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|由哪些部分|组成|结构|框架|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
