@@ -114,7 +114,9 @@ def _years_for(period: str) -> list[int] | None:
 
 def _upload(index: Any) -> None:
     st.subheader("上传文档")
-    file = st.file_uploader("文件（.txt / .md / .docx / .pdf / .html）", type=UPLOAD_TYPES, key="u_file")
+    # a new key after each added file empties the uploader (the same file is not offered twice)
+    file = st.file_uploader("文件（.txt / .md / .docx / .pdf / .html）", type=UPLOAD_TYPES,
+                            key=f"u_file_{st.session_state.get('u_added', 0)}")
     if file is None:
         st.caption("选择文件后，先显示识别出的标题、发文机关、文号、日期等信息，可修改后再加入文档库。")
         return
@@ -162,6 +164,7 @@ def _upload(index: Any) -> None:
     finally:
         resources.BUILD_LOCK.release()
     st.session_state.pop("u_checked", None)
+    st.session_state["u_added"] = st.session_state.get("u_added", 0) + 1
     st.session_state["corpus_message"] = (
         f"已加入 {report['doc_id']}（{report['file']}）：索引现有 {report['documents']} 个文档、"
         f"{report['chunks']} 段，新生成向量 {report['embedded']} 段，用时 {report['seconds']} 秒。")
