@@ -558,7 +558,10 @@ class Answerer:
         seen: dict[tuple[str, int], Scored] = {}
         for hit in hits:
             row = self.index.row_of(hit.chunk_id)
+            title = (self.documents[hit.doc_id].title or "").strip()
             for c in self.table.within(hit.doc_id, hit.start, hit.end):
+                if c.quote.strip() == title:
+                    continue  # the document's title line names the document, it answers nothing
                 if c.key not in seen:
                     features = {"retrieval": hit.score} | ({"row": float(row)} if row is not None else {})
                     seen[c.key] = Scored(c, features, hit_rank=hit.rank)

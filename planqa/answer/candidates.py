@@ -120,8 +120,6 @@ def document_candidates(document: Document) -> list[Candidate]:
         line = text[line_start:line_end]
         if any(t.caption and line.strip() == t.caption.strip() for t in document.tables):
             continue
-        if line.strip() == (document.title or "").strip():
-            continue  # the document's title line names the document, it answers nothing
         for s, e in split_sentences(line, line_start):
             s, e = _strip(text, s, e)
             if e - s >= MIN_CHARS:
