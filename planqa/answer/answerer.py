@@ -40,7 +40,7 @@ from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
 from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField,
                                  asked_topic, document_field, frame_fit, question_frame, split_parts, value_forms,
-                                 _DRAFT_MARK)
+                                 DRAFT_MARK)
 from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
 from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
                                    normalize, plan_fit, question_concepts, type_fit)
@@ -173,14 +173,14 @@ class Answerer:
         s = self.settings
         # plans named by their words restrict the search; a region or period alone is a preference
         # (a city's plan may speak of its counties), as the ranking's plan fit has it
-        named, by_words = self._named_by(text)
-        if not by_words or info.cross_plan:
-            named = []
+        mentioned, by_words = self._named_by(text)
+        named = mentioned if by_words and not info.cross_plan else []
         if not named and default_docs and not (info.regions or info.periods):
             named = list(default_docs)
+        scope = named or mentioned  # the plans the question is about, if it names any
         field = document_field(text)
         if field is not None:
-            answer = self._document_answer(text, info, field, named)
+            answer = self._document_answer(text, info, field, scope)
             if answer is not None:
                 return answer
         targets = self._targets(text, info)
@@ -195,7 +195,6 @@ class Answerer:
                  f", about {foreign} (not indexed)" if foreign else "")
         if foreign or best < (s.abstain_typed if info.typed else s.abstain_open):
             return self._abstain(text, hits, best)
-        scope = named or self._docs_of(text)
         missing = self._missing_topic(text, info, scope) if best < s.presence_confidence else None
         if missing:
             return self._abstain(text, hits, best, self._not_mentioned(missing, scope))
@@ -213,7 +212,7 @@ class Answerer:
             composer.add(self._heading_items(pool[0]))
             composer.add(chosen)
         else:
-            listed = self._child_headings(text, info, pool, named) if LIST.search(text) and not info.typed else []
+            listed = self._child_headings(text, info, pool, scope) if LIST.search(text) and not info.typed else []
             if listed:
                 chosen = listed
                 composer.add(listed)
@@ -230,9 +229,8 @@ class Answerer:
     # ------------------------------------------------------------------ kinds
 
     def _document_answer(self, text: str, info: QuestionInfo, field: DocumentField,
-                         named: list[str]) -> dict[str, Any] | None:
+                         docs: list[str]) -> dict[str, Any] | None:
         """A fact about the document: quoted from the line that states it, else from the record."""
-        docs = named or self._docs_of(text)
         if not docs:
             hits = self._search(text, info)
             docs = [hits[0].doc_id] if hits else []
@@ -248,7 +246,7 @@ class Answerer:
             doc = self.documents[doc_id]
             item = None
             if field.name == "draft":
-                match = _DRAFT_MARK.search(doc.title or "") or _DRAFT_MARK.search(doc.text[:500])
+                match = DRAFT_MARK.search(doc.title or "") or DRAFT_MARK.search(doc.text[:500])
                 value = match.group(1) if match else None
             else:
                 value = getattr(doc, field.name, None)
@@ -266,16 +264,13 @@ class Answerer:
         if not found_any:
             return None
         answer = "\n".join([composer.text, *notes]).strip()
-        passages = self._passages([], [], "引用")
-        result = self._result(text, answer, False, 1.0, composer.citations, passages)
+        result = self._result(text, answer, False, 1.0, composer.citations, [])
         result["document_fact"] = field.name
         return result
 
     def _stating_line(self, doc: Any, name: str, value: str) -> Scored | None:
         """The sentence (or heading line) of ``doc`` that states ``value``; issuers and dates are
         looked for from the end (the 落款), the rest from the start."""
-        from planqa.answer.candidates import Candidate
-
         text = doc.text
         positions = []
         for form in value_forms(name, value):
@@ -288,8 +283,6 @@ class Answerer:
 
     def _line_at(self, doc: Any, pos: int) -> Scored:
         """The candidate sentence holding offset ``pos``, else its whole line (a heading, say)."""
-        from planqa.answer.candidates import Candidate
-
         text = doc.text
         for c in self.table.of_document(doc.doc_id):
             if c.start <= pos < c.end:
@@ -305,9 +298,8 @@ class Answerer:
         it names them."""
         infos = list(self.index.documents.infos())
         found: list[tuple[int, str, list[str]]] = []
-        query = analyze_query(text, self.searcher.regions)
-        if query.regions:
-            for region in query.regions:
+        if info.regions:
+            for region in info.regions:
                 aliases = sorted((a for a in region_aliases(region) if a in text), key=len, reverse=True)
                 position = min(text.find(a) for a in aliases) if aliases else len(text)
                 mention = aliases[0] if aliases else region
@@ -335,7 +327,7 @@ class Answerer:
                 groups.append((position, mention, docs))
         return groups
 
-    def _compare(self, text: str, info: QuestionInfo, targets: list[list[str]]) -> dict[str, Any]:
+    def _compare(self, text: str, info: QuestionInfo, targets: list[tuple[int, str, list[str]]]) -> dict[str, Any]:
         """One line per named plan: its best eligible sentence or row, or 未找到."""
         s = self.settings
         composer = Composer(self.documents, info.years)
@@ -371,30 +363,24 @@ class Answerer:
                 groups.append({"region": doc.region, "doc_id": doc.doc_id, "title": doc.title, "citations": []})
         if not chosen_all:
             return self._abstain(text, all_hits, best_overall)
-        answer = "\n".join(_merge_labels(composer.lines))
-        result = self._result(text, answer, False, best_overall, composer.citations,
+        result = self._result(text, composer.text, False, best_overall, composer.citations,
                               self._passages(all_hits, chosen_all, "引用"))
         result["groups"] = groups
         return result
 
     def _heading_items(self, item: Scored) -> list[Scored]:
         """The heading lines above a candidate (its top-level and its own section), as candidates."""
-        from planqa.answer.candidates import Candidate
-
         c = item.candidate
         doc = self.documents[c.doc_id]
         holding = [sec for sec in doc.sections if sec.start <= c.start < sec.end]
         holding.sort(key=lambda sec: len(sec.path))
         picked = holding[:1] + holding[-1:] if len(holding) > 1 else holding
-        return [Scored(Candidate(doc.doc_id, sec.start, sec.heading_end, doc.text[sec.start:sec.heading_end],
-                                 "sentence", sec.path, 0), {}) for sec in picked]
+        return [_heading_item(doc, sec) for sec in picked]
 
     def _child_headings(self, text: str, info: QuestionInfo, pool: list[Scored], named: list[str]) -> list[Scored]:
         """For a list/overview question: the child headings of the section whose heading names the
         question's subject (in the named plan, else in the best candidate's plan)."""
-        from planqa.answer.candidates import Candidate
-
-        docs = named or self._docs_of(text) or ([pool[0].candidate.doc_id] if pool else [])
+        docs = named or ([pool[0].candidate.doc_id] if pool else [])
         if len(docs) != 1:
             docs = [pool[0].candidate.doc_id] if pool and pool[0].candidate.doc_id in docs else []
         if not docs:
@@ -417,13 +403,10 @@ class Answerer:
         if best is None or best_score < (self.settings.heading_match if subject else self.settings.list_heading_match):
             tops = [c for c in doc.sections if len(c.path) == 1]
             if STRUCTURE.search(text) and len(tops) >= 2:  # "由哪几章组成": the document's own parts
-                return [Scored(Candidate(doc.doc_id, c.start, c.heading_end, doc.text[c.start:c.heading_end],
-                                         "sentence", c.path, 0), {}) for c in tops[: self.settings.list_items]]
+                return [_heading_item(doc, c) for c in tops[: self.settings.list_items]]
             return []
         sec, children = best
-        return [c if isinstance(c, Scored) else
-                Scored(Candidate(doc.doc_id, c.start, c.heading_end, doc.text[c.start:c.heading_end], "sentence",
-                                 c.path, 0), {}) for c in children[: self.settings.list_items]]
+        return [c if isinstance(c, Scored) else _heading_item(doc, c) for c in children[: self.settings.list_items]]
 
     def _paragraph_leads(self, doc: Any, sec: Any) -> list[Scored]:
         """The first sentence of each paragraph of a section without sub-headings, when the
@@ -698,12 +681,7 @@ def _joined(text: str, targets: list[tuple[int, str, list[str]]]) -> bool:
     return False
 
 
-def _merge_labels(lines: list[str]) -> list[str]:
-    """A plan's label line and its answer line as one line: "【台山…规划】到2025年…[1]"."""
-    out: list[str] = []
-    for line in lines:
-        if out and out[-1].startswith("【") and out[-1].endswith("】"):
-            out[-1] += line
-        else:
-            out.append(line)
-    return out
+def _heading_item(doc: Any, section: Any) -> Scored:
+    """A section's heading line as a candidate to quote (in a list or location answer)."""
+    return Scored(Candidate(doc.doc_id, section.start, section.heading_end,
+                            doc.text[section.start:section.heading_end], "sentence", section.path, 0), {})

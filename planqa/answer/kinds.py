@@ -67,7 +67,7 @@ STATING_PATTERNS = {
     "drafter": re.compile(r"(?:起草单位|编制单位|主要起草人)[:：][^\n]{2,300}"),
     "issue_date": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:印发|发布)"),
 }
-_DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
+DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
 
 
 def document_field(question: str) -> DocumentField | None:

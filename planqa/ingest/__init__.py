@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planqa.errors import IngestError, MissingDependencyError, PlanqaError
+from planqa.ingest.chrome import Removals
 from planqa.ingest.clean import clean
 from planqa.ingest.limits import DEFAULT_MAX_FILE_BYTES
 from planqa.ingest.metadata import MANIFEST_NAME, DocMeta, doc_id_for, infer_meta, load_manifest
@@ -68,13 +69,6 @@ def loss_warnings(raw_han: int, reader_removed: dict[str, int], cleaned_han: int
     return warnings
 
 
-def _han_by_rule(items: list[tuple[str, str]]) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for rule, text in items:
-        totals[rule] = totals.get(rule, 0) + han_count(text)
-    return totals
-
-
 def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read, clean and structure one file. Raises ``IngestError`` naming the file, also when the
     reader for its format is not installed (one format unavailable must not stop the others).
@@ -115,8 +109,9 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
         for index, table in enumerate(cleaned.tables)
         for record in indicators_from_table(table, index, meta.years)
     ]
-    reader_removed = _han_by_rule(raw.removed)
-    cleaning_removed = _han_by_rule(cleaned.removals)
+    reader_removals = Removals(list(raw.removed))
+    reader_removed = reader_removals.by_rule(han_count)
+    cleaning_removed = Removals(cleaned.removals).by_rule(han_count)
     warnings = list(raw.warnings)
     for warning in loss_warnings(han_count(raw.text), reader_removed, han_count(cleaned.text), cleaning_removed,
                                  raw.format):
@@ -126,7 +121,7 @@ def load_document(path: Path, meta: DocMeta | None = None, max_bytes: int = DEFA
     for warning in warnings:
         log.warning("%s: %s", path.name, warning)
     report = {**cleaned.report, "reader": raw.format, "encoding": raw.encoding, "reader_notes": raw.notes,
-              "reader_removed_chars": {rule: sum(len(t) for r, t in raw.removed if r == rule) for rule in reader_removed},
+              "reader_removed_chars": reader_removals.by_rule(),
               "reader_removed": [{"rule": rule, "text": text[:120], "chars": len(text)} for rule, text in raw.removed],
               "han_in": han_count(raw.text) + sum(reader_removed.values()),
               "han_out": han_count(cleaned.text), "pages": raw.pages, "warnings": warnings}

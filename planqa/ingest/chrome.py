@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 # A line matching one of these is chrome wherever it stands.
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -142,10 +143,11 @@ class Removals:
         if text.strip():
             self.items.append((rule, text))
 
-    def by_rule(self) -> dict[str, int]:
+    def by_rule(self, measure: Callable[[str], int] = len) -> dict[str, int]:
+        """Characters removed by each rule (or another ``measure`` of the removed text)."""
         totals: dict[str, int] = {}
         for rule, text in self.items:
-            totals[rule] = totals.get(rule, 0) + len(text)
+            totals[rule] = totals.get(rule, 0) + measure(text)
         return totals
 
 

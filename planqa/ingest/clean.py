@@ -151,33 +151,24 @@ def repair_heading_numerals(blocks: list[str | TableBlock], repaired: list[str])
     for position, (i, depth, number, garbled) in enumerate(headings):
         if not garbled:
             continue
-        following = None
+        # the next well-read sibling (before the parent heading ends) must carry the number that
+        # follows when the siblings in between are numbered in turn
+        expected, following = number, None
         for _, other_depth, other_number, other_garbled in headings[position + 1:]:
             if other_depth < depth:
                 break
-            if other_depth == depth and not other_garbled:
-                following = other_number
-                break
-        if following is not None and following != _next_good(headings, position, depth, number):
+            if other_depth == depth:
+                expected += 1
+                if not other_garbled:
+                    following = other_number
+                    break
+        if following is not None and following != expected:
             continue
         block = blocks[i]
         marker = parse_marker(block)
         fixed = repair_marker(block, marker, number)
         repaired.append(f"{block[: marker.length]} → {fixed[: len(fixed) - len(block) + marker.length]}")
         blocks[i] = fixed
-
-
-def _next_good(headings: list[tuple[int, int, int, bool]], position: int, depth: int, number: int) -> int:
-    """The number the next well-read sibling must carry if the siblings between are numbered in turn."""
-    expected = number
-    for _, other_depth, _, other_garbled in headings[position + 1:]:
-        if other_depth < depth:
-            break
-        if other_depth == depth:
-            expected += 1
-            if not other_garbled:
-                return expected
-    return expected
 
 
 def assemble(blocks: list[str | TableBlock]) -> tuple[str, list[Table]]:

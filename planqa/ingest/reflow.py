@@ -135,13 +135,14 @@ def join_hard_wraps(lines: list[str], width: int) -> tuple[list[str], int]:
             can_continue = False
             continue
         line = raw.strip()
-        if can_continue and not _opens_block(line):
+        opens = _opens_block(line)
+        if can_continue and not opens:
             out[-1] = join_fragments(out[-1], line)
             joined += 1
         else:
             out.append(line)
         is_full = len(line) >= FULL_SHARE * width
-        heading = _opens_block(line) and len(line) < FULL_SHARE * width
+        heading = opens and not is_full
         can_continue = is_full and not heading and not _TERMINAL.search(line)
     return out, joined
 
@@ -229,9 +230,10 @@ def _cut_headings(piece: str) -> list[str]:
         rest = rest[front.end():]
     for _ in range(4):  # at most a chapter, a section and two sub-levels in a row
         marker = _MARKER_AT.match(rest)
-        if marker is None or parse_marker(rest) is None:
+        parsed = parse_marker(rest) if marker is not None else None
+        if parsed is None:
             break
-        kind = parse_marker(rest).kind
+        kind = parsed.kind
         if kind in ("arabic", "paren_arabic", "circled"):
             break  # list items keep their text on their line
         end = _title_end(rest, marker.end())

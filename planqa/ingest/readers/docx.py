@@ -830,24 +830,23 @@ class _Walker:
             self.lines.extend(block)
 
 
-def _iter_rows(tbl: Any) -> Iterator[Any]:
-    for child in tbl:
-        if child.tag == _TR:
+def _iter_children(parent: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` children of a table or row, looking inside content controls and custom XML."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in (_SDT, _w("customXml")):
             content = child.find(_w("sdtContent")) if child.tag == _SDT else child
             if content is not None:
-                yield from _iter_rows(content)
+                yield from _iter_children(content, tag)
+
+
+def _iter_rows(tbl: Any) -> Iterator[Any]:
+    return _iter_children(tbl, _TR)
 
 
 def _iter_cells(tr: Any) -> Iterator[Any]:
-    for child in tr:
-        if child.tag == _TC:
-            yield child
-        elif child.tag in (_SDT, _w("customXml")):
-            content = child.find(_w("sdtContent")) if child.tag == _SDT else child
-            if content is not None:
-                yield from _iter_cells(content)
+    return _iter_children(tr, _TC)
 
 
 def _plain_text(element: Any) -> str:
