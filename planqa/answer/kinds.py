@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planqa.ingest.outline import int_to_cn
+
 # -------------------------------------------------------------------- multi-part
 
 _PART_END = re.compile(r"(?<=[？?])|(?<=[；;])(?=.{4,}[？?]$)")
@@ -84,16 +86,9 @@ def date_forms(iso: str) -> list[str]:
     if not match:
         return []
     y, m, d = match.groups()
-    digits = "〇一二三四五六七八九"
-
-    def cn(n: int) -> str:
-        if n < 10:
-            return digits[n]
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-
+    year = "".join("〇一二三四五六七八九"[int(ch)] for ch in y)  # a year is written digit by digit
     return [f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", iso, f"{y}.{int(m)}.{int(d)}",
-            "".join(digits[int(ch)] for ch in y) + f"年{cn(int(m))}月{cn(int(d))}日"]
+            f"{year}年{int_to_cn(int(m))}月{int_to_cn(int(d))}日"]
 
 
 def value_forms(name: str, value: str) -> list[str]:
