@@ -68,10 +68,11 @@ class AnswerSettings:
     abstain_typed: float = 0.727  # confidence needed for figure/date/document-number questions
     abstain_open: float = 0.25  # … and for the others (both calibrated, see the module docstring)
     passages: int = 3  # closest passages listed when abstaining
-    list_items: int = 10  # child headings listed for a list/overview question
+    list_items: int = 15  # child headings listed for a list/overview question
     list_heading_match: float = 0.7  # a heading naming this share of a list question's words lists its parts
     presence_confidence: float = 0.7  # "有没有提到X": below this confidence, X missing from the plan abstains
     frame: float = 0.3  # weight of the time-frame fit (past period vs plan period)
+    caption: float = 0.3  # a bare title line (an attachment's name) counts this much less
     weights: Weights = field(default_factory=Weights)
 
 
@@ -138,6 +139,9 @@ class Answerer:
         out = self._result(text, "\n".join(lines), False, min(r["confidence"] for r in results if not r["abstained"]),
                            citations, passages)
         out["parts"] = [{"question": r["question"], "abstained": r["abstained"]} for r in results]
+        facts = [r["document_fact"] for r in results if r.get("document_fact")]
+        if facts:
+            out["document_fact"] = facts[0]
         return out
 
     def _docs_of(self, text: str) -> list[str]:
@@ -219,6 +223,9 @@ class Answerer:
             else:
                 chosen = self._section_leads(text, info, pool[0]) if pool else []
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
+                follow = self._continuation(chosen[0]) if chosen and not info.typed else []
+                if follow:
+                    chosen = [chosen[0], *follow]
                 composer.add(chosen)
         result = self._result(text, composer.text, False, best, composer.citations,
                               self._passages(hits, chosen, "引用"))
@@ -248,6 +255,8 @@ class Answerer:
             if field.name == "draft":
                 match = DRAFT_MARK.search(doc.title or "") or DRAFT_MARK.search(doc.text[:500])
                 value = match.group(1) if match else None
+            elif field.name == "period":
+                value = f"{doc.years[0]}—{doc.years[-1]}年" if doc.years else doc.period
             else:
                 value = getattr(doc, field.name, None)
             pattern = STATING_PATTERNS.get("issue_date" if field.name == "date" and "印发" in text else field.name)
@@ -258,7 +267,9 @@ class Answerer:
             found_any = True
             item = item or self._stating_line(doc, field.name, value)
             if item is not None:
-                composer.add([item], new_line=True)
+                if len(docs) > 1:
+                    composer.lines.append(f"【{doc.title}】")
+                composer.add([item], new_line=len(docs) == 1)
             else:
                 notes.append(f"【文档信息】《{doc.title}》的{field.label}：{value}。")
         if not found_any:
@@ -344,16 +355,23 @@ class Answerer:
                 if other is not docs and mention not in {a for r in regions for a in region_aliases(r)}:
                     own = own.replace(mention, "")
             sub = QuestionInfo(own, info.types, info.years, info.wants, False, regions, periods or set(),
-                               info.plan_period)
-            hits, vector = self._search_with_vector(own, sub, docs)
-            all_hits += hits
-            pool = [i for i in self.rank(own, sub, hits, vector) if eligible(i.features, sub)]
-            best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
+                               info.plan_period, info.unit)
+            needed = s.abstain_typed if info.typed else s.abstain_open
+            pool, best = [], 0.0
+            # a region named without a period or year means its current plan; its earlier plans
+            # answer only when the current one has nothing
+            for scope in _current_first(self.documents, docs, info):
+                hits, vector = self._search_with_vector(own, sub, scope)
+                all_hits += hits
+                pool = [i for i in self.rank(own, sub, hits, vector) if eligible(i.features, sub)]
+                best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
+                if pool and best >= needed:
+                    break
             doc = self.documents[docs[0]]
             label = doc.title if len(docs) == 1 else (doc.region or doc.title)
-            if pool and best >= (s.abstain_typed if info.typed else s.abstain_open):
+            if pool and best >= needed:
                 best_overall = max(best_overall, best)
-                composer.lines.append(f"【{label}】")
+                composer.lines.append(f"【{self.documents[pool[0].candidate.doc_id].title or label}】")
                 composer.add([pool[0]])
                 chosen_all.append(pool[0])
                 groups.append({"region": doc.region, "doc_id": pool[0].candidate.doc_id, "title": doc.title,
@@ -407,6 +425,45 @@ class Answerer:
             return []
         sec, children = best
         return [c if isinstance(c, Scored) else _heading_item(doc, c) for c in children[: self.settings.list_items]]
+
+    def _continuation(self, item: Scored) -> list[Scored]:
+        """What an answer sentence leads into and cannot stand without: the items a sentence
+        announces ("应同时符合以下条件：" → its sub-sections, else the lines after it), or the
+        body of a heading quoted on its own ("（19）最大限度减少排队、待办时间。" → its first
+        sentences)."""
+        c = item.candidate
+        doc = self.documents[c.doc_id]
+        holding = [sec for sec in doc.sections if sec.start <= c.start < sec.end]
+        if not holding:
+            return []
+        sec = max(holding, key=lambda x: len(x.path))
+        s = self.settings
+        if ANNOUNCES.search(c.quote.strip()):
+            children = [x for x in doc.sections if len(x.path) == len(sec.path) + 1 and x.path[:-1] == sec.path
+                        and x.start >= c.end]
+            if len(children) >= 2:
+                return [_heading_item(doc, x) for x in children[: s.list_items]]
+            items: list[Scored] = []
+            for other in self.table.of_document(c.doc_id):
+                if other.start < c.end or other.kind != "sentence":
+                    continue
+                if other.start >= sec.end or len(items) >= s.list_items:
+                    break
+                if doc.text.rfind("\n", 0, other.start) + 1 == other.start:  # an item starts a line
+                    items.append(Scored(other, {}))
+            return items if len(items) >= 2 else []
+        if c.start <= sec.start + 1 and c.end >= sec.heading_end - 1:  # the heading itself
+            body = [Scored(o, {}) for o in self.table.of_document(c.doc_id)
+                    if sec.heading_end <= o.start < sec.end and o.kind == "sentence" and o.start >= c.end]
+            return body[: s.max_sentences - 1]
+        line_start = doc.text.rfind("\n", 0, c.start) + 1
+        if line_start == c.start and len(c.quote) <= MAX_LEAD_CHARS and ITEM_LABEL.match(c.quote):
+            line_end = doc.text.find("\n", c.end)
+            line_end = len(doc.text) if line_end == -1 else line_end
+            rest = [Scored(o, {}) for o in self.table.of_document(c.doc_id)
+                    if c.end <= o.start < line_end and o.kind == "sentence"]
+            return rest[: s.max_sentences - 1]  # an item's lead-in and its first sentences
+        return []
 
     def _paragraph_leads(self, doc: Any, sec: Any) -> list[Scored]:
         """The first sentence of each paragraph of a section without sub-headings, when the
@@ -526,15 +583,30 @@ class Answerer:
                 "chunk": float(chunk_vectors[int(item.features["row"])] @ query_vector) if "row" in item.features else 0.0,
             }
             item.features["frame"] = frame_fit(c.section_path, frame)
-            item.score = combine(item.features, s.weights) + s.frame * (item.features["frame"] - 0.5)
+            item.features["caption"] = 1.0 if self._is_caption(c) else 0.0
+            item.score = self._score(item.features)
         items.sort(key=lambda i: -i.score)
         leaders = items[: s.dense_top * (3 if info.cross_plan else 1)]
         vectors = self._sentence_vectors().get([i.candidate.display() for i in leaders])
         for item, similarity in zip(leaders, vectors @ query_vector):
             item.features["dense"] = float(similarity)
-            item.score = combine(item.features, s.weights) + s.frame * (item.features["frame"] - 0.5)
+            item.score = self._score(item.features)
         leaders.sort(key=lambda i: (-i.score, i.candidate.doc_id, i.candidate.start))
         return leaders
+
+    def _score(self, features: dict[str, float]) -> float:
+        s = self.settings
+        return combine(features, s.weights) + s.frame * (features["frame"] - 0.5) - s.caption * features["caption"]
+
+    def _is_caption(self, c: Candidate) -> bool:
+        """A line that only names something (an attachment's or a table's title the outline did
+        not take as a heading): short, alone on its line, no sentence end, no "：" label."""
+        if c.kind != "sentence" or len(c.quote) > MAX_CAPTION_CHARS or re.search(r"[。；;！!？?：:]", c.quote):
+            return False
+        text = self.documents[c.doc_id].text
+        line_start = text.rfind("\n", 0, c.start) + 1
+        line_end = text.find("\n", c.end)
+        return text[line_start:c.start].strip() == "" and text[c.end:(len(text) if line_end == -1 else line_end)].strip() == ""
 
     def _candidates(self, info: QuestionInfo, hits: list[Any]) -> list[Scored]:
         """Candidates of every hit (best hit first); figure questions add the plans' indicator rows."""
@@ -543,7 +615,7 @@ class Answerer:
             row = self.index.row_of(hit.chunk_id)
             title = (self.documents[hit.doc_id].title or "").strip()
             for c in self.table.within(hit.doc_id, hit.start, hit.end):
-                if c.quote.strip() == title:
+                if _is_title_line(c.quote.strip(), title):
                     continue  # the document's title line names the document, it answers nothing
                 if c.key not in seen:
                     features = {"retrieval": hit.score} | ({"row": float(row)} if row is not None else {})
@@ -655,6 +727,10 @@ SPECIFIC_SHARE = 0.6  # a word used by at most this share of the documents is sp
 PRESENCE_MAX_DOCUMENTS = 2000
 MIN_DOCUMENTS_FOR_SHARES = 5  # a word used by at most this share of the documents is specific
 MAX_LEAD_CHARS = 40
+MAX_CAPTION_CHARS = 30
+# A sentence that announces the list after it ("应同时符合以下条件：", "着力做好以下十一个方面工作。").
+ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[一二三四五六七八九十]+、|[①-⑳])")
+ANNOUNCES = re.compile(r"((以下|如下|下列)[^。；，]{0,16}|[：:])[。]?$")
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
 STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|由哪些部分|组成|结构|框架|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
 _KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|"
@@ -669,6 +745,25 @@ def _review_year(documents: Any, hits: list[Any]) -> int:
         if years:
             return years[0] - 1
     return 0
+
+
+_NOTICE_TITLE = re.compile(r"^[^。；，]{0,60}关于[^。；]{2,120}的(?:通知|意见|决定|批复|复函|函|公告|通告)[。]?$")
+
+
+def _is_title_line(quote: str, title: str) -> bool:
+    """The document's title, or the title of the notice that carries it ("…关于印发《X》的通知")."""
+    return quote == title or quote.rstrip("。") == title or bool(_NOTICE_TITLE.match(quote))
+
+
+def _current_first(documents: Any, docs: list[str], info: QuestionInfo) -> list[list[str]]:
+    """The scopes a comparison searches for one named plan, in turn: for a region with several
+    plans and a question that names no period or year, its latest plan, then all of them."""
+    if len(docs) < 2 or info.periods or info.years:
+        return [docs]
+    ends = {d: (documents[d].years or (0, 0))[-1] for d in docs}
+    latest = max(ends.values())
+    current = [d for d in docs if ends[d] == latest]
+    return [current, docs] if latest and len(current) < len(docs) else [docs]
 
 
 def _joined(text: str, targets: list[tuple[int, str, list[str]]]) -> bool:

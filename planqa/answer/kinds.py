@@ -25,7 +25,7 @@ from planqa.ingest.outline import int_to_cn
 
 _PART_END = re.compile(r"(?<=[？?])|(?<=[；;])(?=.{4,}[？?]$)")
 MIN_PART = 6  # characters a part needs to stand alone ("台山的呢？" leans on the part before)
-_ASKS = re.compile(r"(什么|多少|哪|如何|怎样|怎么|何时|几|是否|有没有|吗|呢|谁)")
+_ASKS = re.compile(r"(什么|多少|哪|如何|怎样|怎么|何时|几|是否|有没有|吗|呢|谁|多久|多长|为什么|为何|是不是|能否|可否|要不要)")
 
 
 def split_parts(question: str) -> list[str]:
@@ -60,6 +60,8 @@ DOCUMENT_FIELDS = [
     DocumentField("date", "印发日期", re.compile(r"(印发日期|成文日期|发布日期|发文日期|发布时间|印发时间|"
                                              r"(什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月).{0,4}(印发|发布|出台|制定|发文|下发|成文|签发)|"
                                              r"(印发|发布|出台|成文)(于|是在)?(什么时候|何时|哪天|哪一年))")),
+    DocumentField("period", "规划期", re.compile(r"((规划期限?|规划年限|规划时限|实施期限?)(?![内末间中])|起止年份|"
+                                              r"管(多少|几)年|覆盖(哪|多少|几)(几)?年)")),
     DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
 ]
 # Where the text states a fact the document record may lack: the sentence that says it.
@@ -67,6 +69,7 @@ STATING_PATTERNS = {
     "effective_date": re.compile(r"自[^。；\n]{0,24}?起(?:施行|实施|执行|生效)"),
     "valid_until": re.compile(r"有效期(?:为|至|调整至)?[^。；\n]{0,24}"),
     "drafter": re.compile(r"(?:起草单位|编制单位|主要起草人)[:：][^\n]{2,300}"),
+    "period": re.compile(r"(?:规划期|规划期限|规划年限|规划时限|实施期限|实施期)(?:为|是|：|:|从)[^。；\n]{0,30}"),
     "issue_date": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:印发|发布)"),
 }
 DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
@@ -114,6 +117,7 @@ OVERVIEW_SUBJECT = re.compile(r"(主要任务|重点任务|保障措施|工作�
                               r"主要举措|重点工作|工作要求|实施步骤|职责分工|考评内容)")
 # The past period a question can ask about, and the plan period.
 PAST_FRAME = re.compile(r"(期间(实际|已|共|累计)|实际|已经|已有|现有|手上|目前有|截至|截止|底前?(有|共|拥有)|年底|年末|"
+                        r"最近一年|最新|上一年|去年|现状|现在|当前|"
                         r"回顾|取得了?(哪些|什么)?成(效|绩|就)|完成了|过去)")
 FUTURE_FRAME = re.compile(r"(到20\d\d年|至20\d\d年|目标|要(建设|达到|打造|实现|推进)|将|计划|力争|期间要|打算|准备|规划(提出|要求))")
 REVIEW_SECTION = re.compile(r"(基础|现状|回顾|成就|成效|形势|总结|进展|评估|工作回顾|取得)")

@@ -25,6 +25,7 @@ _HOW = re.compile(r"(如何|怎样|怎么|怎|措施|举措|办法|安排|部署
 _YESNO = re.compile(r"(能不能|会不会|是不是|是否|有没有|可不可以|可以.{0,12}吗|能否|吗[？?]?$)")
 _WHEN = re.compile(r"(什么时候|何时|哪一年|哪年|哪个时间|什么时间|什么日期|哪天)")
 _DOCNO = re.compile(r"(文号|发文字号|发文编号)")
+_SPAN = re.compile(r"(多久|多长时间|多长期限|频次|频率|几年一次|几个月一次|每隔)")  # how long / how often
 _ENTITY = re.compile(r"(哪个|哪家|哪所|哪里|哪儿|什么(?:银行|部门|机构|单位|园区|企业|高校|大学|级别))")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # a year written as digits
 _TARGET = re.compile(r"(目标|要达到|达到|力争|到20\d\d年|将|计划|规划提出|提出|要求|定了|定的)")
@@ -46,6 +47,7 @@ class QuestionInfo:
     regions: set[str] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)
     plan_period: bool = False  # names the plan of a period ("十三五规划"), not just the years
+    unit: str | None = None  # the unit a figure question asks in ("多少元" → 元, "几家" → 家)
 
     @property
     def quantity(self) -> bool:
@@ -77,6 +79,8 @@ def question_types(text: str) -> set[str]:
         types.add("entity")
     if _DOCNO.search(text):
         types.add("docno")
+    if _SPAN.search(text):
+        types.add("span")
     return types or {"what"}
 
 
@@ -104,7 +108,19 @@ def analyze_question(text: str, query: QueryInfo) -> QuestionInfo:
     cross = query.cross_plan or len(periods) > 1 or (bool(_DIFFERENT.search(text)) and len(query.regions | periods) > 1)
     plan_period = bool(re.search(r"(十二五|十三五|十四五|十五五)[”」]?(?:科技|科技创新)?(?:规划|时期|时|对|定|要求|提出)", text))
     return QuestionInfo(text, question_types(text), years, wanted_figure(text, years), cross,
-                        set(query.regions), periods, plan_period)
+                        set(query.regions), periods, plan_period, asked_unit(text))
+
+
+# The unit of "多少元/几家/多少万人": a figure in another unit (1个月, 50%) does not answer it.
+# Magnitudes (万/亿) are left out: "多少万元" is answered by "1.2亿元".
+_ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(?:万|亿|千|百)?(元|家|名|人次|人|件|项|所|套|座|亩|倍|台|篇|吨|"
+                         r"公里|千米|平方米|岁|户|辆|张|个|分)(?![之钟])")
+
+
+def asked_unit(text: str) -> str | None:
+    """The unit a figure question names ("申请家庭收入线是多少元" → 元); None when it names none."""
+    match = _ASKED_UNIT.search(text)
+    return match.group(1) if match else None
 
 
 def period_names(text: str) -> set[str]:

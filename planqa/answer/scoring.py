@@ -37,7 +37,7 @@ from planqa.tokenize import normalize_width
 
 UNIT = (r"(?:%|％|‰|个百分点|万平方米|平方米|亿元|万元|千元|元|家|个|名|人次|人|件|项|所|套|座|亩|倍|次|台|"
         r"条|批|篇|支|类|只|吨|公里|千米|米)")  # not 年: a year is no quantity
-NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*" + UNIT)
+NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|千|百)?" + UNIT)  # "1万个", "3.5亿元"
 _TARGET_CUE = re.compile(r"(目标|达到|力争|到20\d\d年|至20\d\d年|20\d\d年前|突破|提升至|提高到|以上|确保|新增|累计)")
 _BASELINE_CUE = re.compile(r"(由20\d\d年|从20\d\d年|增长至|提高至|增加到|增长到|拥有|现有|实现|已|共|达(?!到))")
 _PLAN_CUE = re.compile(r"((?:^|[，。；：,;:])(?:到|至)20\d\d年|力争|目标)")  # "提高至2020年的…" is no plan
@@ -47,11 +47,13 @@ _LIST_CUE = re.compile(r"(分别为|分别是|包括|主要有|即|如下)")
 _DATE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?|(?<!\d)\d{1,2}月(?:底|末|前|初|中旬|上旬|下旬|\d{1,2}日)")
 _ORG = re.compile(r"(大学|学院|银行|园区|实验室|研究院|研究所|公司|集团|局|委员会|中心|基地|协会|联合会|高新区|产业园|工业园|医院)")
 _DOCNO = re.compile(r"〔(?:19|20)\d{2}〕\d+号")
+_SPAN = re.compile(r"(每(?:[一二两三四五六\d]+)?(?:年|半年|季度|季|个?月|周|天|日)|定期|"
+                   r"(?:(?<!\d)\d{1,3}|[一二两三四五六七八九十百]+)(?:个)?(?:年|月|季度|工作日|日|天|小时|周)(?:内|以内|一次|为限)?)")
 FIGURE_WORDS = {"数量", "目标", "指标", "数目", "目标值"}
 _GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新", "科技创新", "文件", "提到", "各地", "目前"}
 # How people ask, not what they ask about (the tokenizer's stopwords miss these).
 _ASKING = re.compile(r"^(?:哪?几[家个所项名件套人座批次]?|哪[个家种所]|哪一?年|一年|时候|什么样|打算|准备|想|不能|能不能|会不会|"
-                     r"有没有|看不看|可以|设定|记载|回顾|共有|目标值|人数|总数|分别|定了?|要|按|期间|时期)$")
+                     r"有没有|看不看|可以|设定|记载|回顾|共有|目标值|人数|总数|分别|定了?|要|按|期间|时期|最近|最新|当前|现在)$")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,26 @@ def question_concepts(question: QuestionInfo, tokens: list[str]) -> list[Concept
     return list(out.items())
 
 
+# Words 公文 write in several ways for one thing: a question's word counts as found when any of
+# its equivalents is (matched on normalized text, so lower case).
+EQUIVALENTS: dict[str, tuple[str, ...]] = {}
+for _group in (("r&d", "研发", "研究与开发", "研究和试验发展", "研究与试验发展"),
+               ("gdp", "地区生产总值", "生产总值"),
+               # an 投入强度 is a share of GDP ("R&D经费投入强度" = "R&D经费占GDP的比重")
+               ("强度", "占gdp比重", "占gdp的比重", "占地区生产总值比重", "占地区生产总值的比重", "占生产总值的比重"),
+               ("规划期", "规划期限"), ("实施期", "实施期限")):
+    for _word in _group:
+        EQUIVALENTS[_word] = tuple(w for w in _group if w != _word)
+
+
+SPLIT_CREDIT = 0.8  # a compound whose parts are all found, but not together
+
+
+def found_in(word: str, text: str) -> bool:
+    """``word`` or one of its ``EQUIVALENTS`` occurs in ``text``."""
+    return word in text or any(w in text for w in EQUIVALENTS.get(word, ()))
+
+
 def lexical(concepts: list[Concept], own: str, context: str, idf: IdfTable) -> float:
     """IDF-weighted share of the question's words found in the candidate text: a word counts
     fully, or by the share of its characters its longest found part covers; words found only in
@@ -163,10 +185,15 @@ def lexical(concepts: list[Concept], own: str, context: str, idf: IdfTable) -> f
     for head, parts in concepts:
         weight = idf.idf(head)
         total += weight
-        credit = 1.0 if head in own else 0.5 if head in context else 0.0
+        credit = 1.0 if found_in(head, own) else 0.5 if found_in(head, context) else 0.0
         for part in parts:
             share = len(part) / len(head)
-            credit = max(credit, share if part in own else share / 2 if part in context else 0.0)
+            credit = max(credit, share if found_in(part, own) else share / 2 if found_in(part, context) else 0.0)
+        if credit < SPLIT_CREDIT:
+            # the compound's smallest parts all there, apart ("研发投入强度" in "研发经费（R&D）投入强度")
+            atoms = [p for p in parts if not any(q != p and q in p for q in parts)]
+            if len(atoms) >= 2 and sum(map(len, atoms)) >= len(head) - 1 and all(found_in(p, own) for p in atoms):
+                credit = SPLIT_CREDIT
         got += weight * credit
     return got / total if total > 0 else 0.0
 
@@ -183,6 +210,8 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
         numeric = 1.0 if (candidate.indicator is not None or NUMBER_WITH_UNIT.search(text)) else 0.0
         if candidate.kind == "row" and candidate.indicator is None:
             numeric = 0.6
+        if numeric and question.unit and not states_unit(candidate, question.unit):
+            numeric = 0.0  # "多少元" is not answered by "1个月内"
         cue = _TARGET_CUE if question.wants == "target" else _BASELINE_CUE if question.wants == "baseline" else None
         fit = numeric + (0.3 if numeric and cue and (candidate.indicator is not None or cue.search(text)) else 0.0)
         if question.wants == "baseline" and candidate.indicator is None and _PLAN_CUE.search(text):
@@ -211,12 +240,28 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
         fits.append(1.0 if candidate.position == 0 else 0.6 if candidate.position <= 2 else 0.2)
     if "when" in question.types:
         fits.append(1.0 if _DATE.search(text) else 0.0)
+    if "span" in question.types:
+        fits.append(1.0 if _SPAN.search(text) else 0.0)
     if "entity" in question.types:
         fits.append(1.0 if _ORG.search(text) else 0.0)
     flags["date"] = 1.0 if _DATE.search(text) else 0.0
     flags["docno"] = 1.0 if _DOCNO.search(text) else 0.0
     flags["type"] = sum(fits) / len(fits) if fits else 0.0
     return flags
+
+
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"
+
+
+def states_unit(candidate: Candidate, unit: str) -> bool:
+    """The candidate gives a figure in ``unit`` (any magnitude: 万元 and 亿元 are in 元; 个 also
+    counts a figure with another measure word, 分 a score)."""
+    indicator = candidate.indicator
+    if indicator is not None and indicator.unit:
+        return unit in indicator.unit or unit == "个"
+    if unit == "个":
+        return bool(NUMBER_WITH_UNIT.search(candidate.quote) or re.search(_NUMERAL + r"\s*(?:万|亿)?个", candidate.quote))
+    return bool(re.search(_NUMERAL + r"\s*(?:万|亿|千|百)?" + re.escape(unit), candidate.quote))
 
 
 def metadata_fit(candidate: Candidate, document: Document, question: QuestionInfo) -> float:
