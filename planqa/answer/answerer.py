@@ -117,14 +117,22 @@ class Answerer:
         """Each part answered on its own; a part that names no plan asks the plan of the first."""
         results: list[dict[str, Any]] = []
         docs: list[str] | None = None
-        for part in parts:
-            result = self._ask_one(part, default_docs=docs)
+        for i, part in enumerate(parts):
+            asked = part
+            if i and document_field(part) is None \
+                    and len(_ASKING_WORDS.sub("", re.sub(r"[？?！!。；;，,\s]", "", part))) <= LEANING_PART_CHARS:
+                asked = parts[i - 1].rstrip("？?；;") + "，" + part  # "最多能提高多少？" leans on the part before
+            result = self._ask_one(asked, default_docs=docs)
+            result["question"] = part
             if docs is None:
                 docs = self._docs_of(part) or sorted({c["doc_id"] for c in result["citations"]}) or None
             results.append(result)
         lines, citations, passages = [], [], []
         for result in results:
             offset = len(citations)
+            spans = {(c["doc_id"], c["start"]) for c in citations}
+            if not result["abstained"] and all((c["doc_id"], c["start"]) in spans for c in result["citations"]):
+                continue  # this part is answered by the lines already there
             if result["abstained"]:
                 asked = re.sub(r"[？?！!。；;]+", "，", result["question"]).strip("，")
                 lines.append(f"【{asked}】未找到。")
@@ -223,8 +231,11 @@ class Answerer:
             else:
                 chosen = self._section_leads(text, info, pool[0]) if pool else []
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
-                follow = self._continuation(chosen[0]) if chosen and not info.typed else []
-                if follow:
+                run = self._enumeration(chosen[0]) if chosen and not info.typed else []
+                follow = self._continuation(chosen[0]) if chosen and not info.typed and not run else []
+                if run:
+                    chosen = run
+                elif follow:
                     chosen = [chosen[0], *follow]
                 composer.add(chosen)
         result = self._result(text, composer.text, False, best, composer.citations,
@@ -426,6 +437,29 @@ class Answerer:
         sec, children = best
         return [c if isinstance(c, Scored) else _heading_item(doc, c) for c in children[: self.settings.list_items]]
 
+    def _enumeration(self, item: Scored) -> list[Scored]:
+        """The whole run of enumerated sentences an answer sentence belongs to, in text order:
+        "一是…。二是…。三是…。" or "①…；②…" within one paragraph (its lead-in included when the
+        first item is part of it); [] when the sentence is no item of such a run."""
+        c = item.candidate
+        text = self.documents[c.doc_id].text
+        line_start = text.rfind("\n", 0, c.start) + 1
+        line_end = text.find("\n", c.end)
+        line_end = len(text) if line_end == -1 else line_end
+        line = [o for o in self.table.of_document(c.doc_id) if line_start <= o.start < line_end and o.kind == "sentence"]
+        numbered = [(o, _ordinal(o.quote)) for o in line]
+        run: list[Candidate] = []
+        expected = 1
+        for o, number in numbered:
+            if number == expected:
+                run.append(o)
+                expected += 1
+            elif run:
+                break  # the items must follow each other: "一是X。[its own text]二是Y。" is no list
+        if len(run) < 2 or c not in run:
+            return []
+        return [Scored(o, {}) for o in run[: self.settings.list_items]]
+
     def _continuation(self, item: Scored) -> list[Scored]:
         """What an answer sentence leads into and cannot stand without: the items a sentence
         announces ("应同时符合以下条件：" → its sub-sections, else the lines after it), or the
@@ -455,7 +489,8 @@ class Answerer:
         if c.start <= sec.start + 1 and c.end >= sec.heading_end - 1:  # the heading itself
             body = [Scored(o, {}) for o in self.table.of_document(c.doc_id)
                     if sec.heading_end <= o.start < sec.end and o.kind == "sentence" and o.start >= c.end]
-            return body[: s.max_sentences - 1]
+            run = self._enumeration(body[0]) if body else []
+            return run or body[: s.max_sentences - 1]
         line_start = doc.text.rfind("\n", 0, c.start) + 1
         if line_start == c.start and len(c.quote) <= MAX_LEAD_CHARS and ITEM_LABEL.match(c.quote):
             line_end = doc.text.find("\n", c.end)
@@ -634,7 +669,10 @@ class Answerer:
             return []
         concepts = question_concepts(info, self.index.tokenizer.tokenize(text))
         path = best.candidate.section_path
+        title = (self.documents[best.candidate.doc_id].title or "").strip()
         for depth in range(len(path), 0, -1):
+            if title and (path[depth - 1] in title or title in path[depth - 1]):
+                continue  # the document's own title heading names the document, not a subject
             if lexical(concepts, normalize(path[depth - 1]), "", self._idf_table()) >= self.settings.heading_match:
                 leads = [c for c in self.table.of_document(best.candidate.doc_id)
                          if c.section_path[:depth] == path[:depth] and c.position == 0 and c.kind == "sentence"]
@@ -722,6 +760,8 @@ class Answerer:
                 "confidence": round(float(confidence), 4), "citations": citations, "passages": passages}
 
 
+LEANING_PART_CHARS = 6  # a part with no more words than this leans on the part before
+_ASKING_WORDS = re.compile(r"(什么|多少|哪些|哪个|哪|如何|怎样|怎么|是否|能不能|会不会|要不要|有没有|吗|呢|最多|最少|能|可以|是|的|了)")
 WHICH_DOCUMENTS = re.compile(r"哪(?:些|份|个|几份)(?:文件|规划|方案|报告|办法|文档)")
 SPECIFIC_SHARE = 0.6  # a word used by at most this share of the documents is specific to some
 PRESENCE_MAX_DOCUMENTS = 2000
@@ -748,6 +788,28 @@ def _review_year(documents: Any, hits: list[Any]) -> int:
 
 
 _NOTICE_TITLE = re.compile(r"^[^。；，]{0,60}关于[^。；]{2,120}的(?:通知|意见|决定|批复|复函|函|公告|通告)[。]?$")
+
+
+_CN_DIGITS = {ch: i + 1 for i, ch in enumerate("一二三四五六七八九")}
+_ORDINAL = re.compile(r"(?:^|[：:])\s*(?:[（(]\d{1,3}[）)])?(?:([一二三四五六七八九十]{1,3})是|([①-⑳])|[（(]([一二三四五六七八九十]{1,3})[）)]|"
+                      r"第([一二三四五六七八九十]{1,3})[，、,])")
+
+
+def _ordinal(sentence: str) -> int | None:
+    """The item number a sentence starts with ("二是…" → 2, "③…" → 3, "…以下几个方面：一是…" → 1)."""
+    match = _ORDINAL.search(sentence[:60])
+    if not match:
+        return None
+    if match.group(2):
+        return ord(match.group(2)) - ord("①") + 1
+    word = next(g for g in (match.group(1), match.group(3), match.group(4)) if g)
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + _CN_DIGITS.get(word[1:], 0)
+    if len(word) == 2 and word.endswith("十"):
+        return _CN_DIGITS.get(word[0], 0) * 10
+    return _CN_DIGITS.get(word)
 
 
 def _is_title_line(quote: str, title: str) -> bool:

@@ -29,7 +29,7 @@ class Candidate:
     start: int
     end: int
     quote: str
-    kind: str  # "sentence" or "row"
+    kind: str  # "sentence", "row" or "heading" (a heading that states something, ``states_something``)
     section_path: tuple[str, ...]
     position: int  # 0 for the first candidate of its section
     table: Table | None = None
@@ -79,6 +79,19 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_HEADING_LABEL = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条部分]|[（(][一二三四五六七八九十\d]+[）)]|"
+                            r"[一二三四五六七八九十]+[、.．]|\d+(?:\.\d+)*[.．、]?|[①-⑳])\s*")
+MIN_STATEMENT_CHARS = 12
+
+
+def states_something(heading: str) -> bool:
+    """A heading that says something, not just names a part: "（一）考评以日常监测、实地调研…等方式
+    进行", "2.二类门诊特定病种：按…的支付比例确定" (not "四、保障措施"); such a heading can be an
+    answer (the answer then goes on with the section's body)."""
+    body = _HEADING_LABEL.sub("", heading.strip(), count=1)
+    return len(body) >= MIN_STATEMENT_CHARS and bool(re.search(r"[，、：:；,]", body)) or len(body) >= 2 * MIN_STATEMENT_CHARS
+
+
 def document_candidates(document: Document) -> list[Candidate]:
     """Every candidate of ``document`` in text order."""
     text = document.text
@@ -95,13 +108,19 @@ def document_candidates(document: Document) -> list[Candidate]:
 
     def add(start: int, end: int, kind: str, **extra) -> None:
         path = document.section_path_at(start)
-        position = positions.get(path, 0)
-        positions[path] = position + 1
+        if kind == "heading":
+            position = -1  # outside the count of the section's sentences
+        else:
+            position = positions.get(path, 0)
+            positions[path] = position + 1
         out.append(Candidate(document.doc_id, start, end, text[start:end], kind, path, position, **extra))
 
     for line_start, line_end in _lines(text):
         if line_start in headings:
             body_start = headings[line_start]
+            s, e = _strip(text, line_start, min(body_start, line_end))
+            if states_something(text[s:e]):
+                add(s, e, "heading")
             if body_start >= line_end:
                 continue
             for s, e in split_sentences(text[body_start:line_end], body_start):

@@ -18,6 +18,8 @@ _QUANTITY = re.compile(
     r"(多少|(?<!哪)几[家个所项名件套人座批次倍亿万]|几$|比重|比例|占比|强度|增速|增长率|覆盖率|"
     r"目标(?:值|人数|数量)|人数|数量|面积|金额|规模|产值|额度|总数|拥有量|申请量|授权量)"
 )
+# "按什么比例/什么标准": the rule is asked, which may be a figure or a description.
+_RULE_ASKED = re.compile(r"(什么|哪种|何种)(样的)?(比例|比重|标准|水平|规模|办法|方式)")
 # Weak quantity cues: often a figure, sometimes a description ("总体目标是什么").
 _QUANTITY_WEAK = re.compile(r"(目标|达到|增长|指标)")
 _LIST = re.compile(r"(有哪些|是哪些|哪些|哪几|哪[两三四五六七八九十]个|包括|包含|分别)")
@@ -62,7 +64,7 @@ class QuestionInfo:
 def question_types(text: str) -> set[str]:
     """The kinds of answer ``text`` asks for (a question may have several)."""
     types: set[str] = set()
-    if _QUANTITY.search(text):
+    if _QUANTITY.search(text) and not (_RULE_ASKED.search(text) and "多少" not in text):
         types.add("quantity")
     elif _QUANTITY_WEAK.search(text) and not re.search(r"(总体|主要|工作|分阶段)目标|什么水平|什么样", text) \
             and not _HOW.search(text):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from planqa.answer.candidates import Candidate
 from planqa.answer.question import YEAR, QuestionInfo, period_names
 from planqa.records import Document
-from planqa.retrieve.query import PERIOD_NAMES, region_aliases
+from planqa.retrieve.query import ABBREVIATIONS, PERIOD_NAMES, region_aliases
 from planqa.tokenize import normalize_width
 
 UNIT = (r"(?:%|％|‰|个百分点|万平方米|平方米|亿元|万元|千元|元|家|个|名|人次|人|件|项|所|套|座|亩|倍|次|台|"
@@ -167,6 +167,11 @@ for _group in (("r&d", "研发", "研究与开发", "研究和试验发展", "�
                ("规划期", "规划期限"), ("实施期", "实施期限")):
     for _word in _group:
         EQUIVALENTS[_word] = tuple(w for w in _group if w != _word)
+for _short, _long in ABBREVIATIONS.items():  # a question's 高企 is expanded; a plan may write either
+    EQUIVALENTS.setdefault(_long.lower(), ())
+    EQUIVALENTS[_long.lower()] += (_short.lower(),)
+    EQUIVALENTS.setdefault(_short.lower(), ())
+    EQUIVALENTS[_short.lower()] += (_long.lower(),)
 
 
 SPLIT_CREDIT = 0.8  # a compound whose parts are all found, but not together
@@ -259,8 +264,8 @@ def states_unit(candidate: Candidate, unit: str) -> bool:
     indicator = candidate.indicator
     if indicator is not None and indicator.unit:
         return unit in indicator.unit or unit == "个"
-    if unit == "个":
-        return bool(NUMBER_WITH_UNIT.search(candidate.quote) or re.search(_NUMERAL + r"\s*(?:万|亿)?个", candidate.quote))
+    if unit == "个":  # a count, in whatever measure word the text uses (12家, 5所), not a share
+        return bool(re.search(_NUMERAL + r"\s*(?:万|亿)?(?:个|家|名|人|件|项|所|套|座|台|条|批|篇|支|类|只|处|户|张)", candidate.quote))
     return bool(re.search(_NUMERAL + r"\s*(?:万|亿|千|百)?" + re.escape(unit), candidate.quote))
 
 

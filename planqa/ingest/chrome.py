@@ -12,6 +12,7 @@ itself goes (``SPAN_RULES``), and the page footer is cut only from the document'
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -35,6 +36,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("file_name", r"^\s*[^\s，。]{2,80}\.(docx?|pdf|wps|txt)\s*$"),
         ("site_nav", r"^\s*(返回\s+下载\s+相关\s+举报|点击查看更多>*|资源描述|展开阅读全文|相关资源|猜你喜欢|相关搜索|资源标签)\s*$"),
         ("site_nav", r"由会员分享.{0,40}可在线阅读"),
+        ("site_nav", r"^\s*(听全文|相关附件|相关新闻|相关阅读|相关链接|相关文章|相关稿件)\s*$"),
+        ("page_meta", r"^\s*-?\s*\d*\s*次\s*$"),  # a page's view counter ("-次", "1234次")
         ("record_number", r"备案号\s*[:：]|经营许可证\s*[:：]|公网安备|ICP备"),
         ("news_label", r"^\s*[（(](媒体解读|图文解读|政策解读|解读)[）)]"),
         # header lines of legal-database exports (北大法宝 and the like)
@@ -45,6 +48,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
 
 # A line longer than this is never dropped whole by a line rule.
 MAX_CHROME_LINE = 120
+HEAD_LINES = 8  # a line repeated right after itself within the first lines is a doubled title
 
 # Chrome phrases removed from inside a long line (the phrase itself, never its neighbours).
 SPAN_RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -173,6 +177,11 @@ def _footer_at(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
+def _title_key(line: str) -> str:
+    """A line as its words alone: the same title with other brackets or widths gives the same key."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", line))
+
+
 def remove_chrome(lines: list[str], removals: Removals) -> list[str]:
     """Drop short chrome lines, chrome phrases inside long lines, and the page footer in the tail."""
     footer = _footer_at(lines)
@@ -181,7 +190,14 @@ def remove_chrome(lines: list[str], removals: Removals) -> list[str]:
         removals.add("page_footer", "\n".join([lines[index][column:], *lines[index + 1:]]))
         lines = lines[:index] + ([lines[index][:column]] if column else [])
     kept: list[str] = []
-    for line in lines:
+    for number, line in enumerate(lines):
+        if number < HEAD_LINES and line.strip() and kept and len(line.strip()) <= MAX_CHROME_LINE \
+                and _title_key(line) and _title_key(line) == _title_key(kept[-1]):
+            # an export or page that prints its title twice (once with plain brackets): keep the fuller one
+            if len(line.strip()) > len(kept[-1].strip()):
+                line, kept[-1] = kept[-1], line
+            removals.add("repeated_title", line)
+            continue
         if len(line.strip()) <= MAX_CHROME_LINE:
             rule = next((name for name, pattern in LINE_RULES if pattern.search(line)), None)
             if rule:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from planqa.answer.candidates import CandidateTable, document_candidates, render_indicator
+from planqa.answer.candidates import CandidateTable, document_candidates, render_indicator, states_something
 from planqa.ingest.tables import indicator_sentence
 
 
-def test_every_candidate_is_verbatim_and_no_heading(corpus_docs):
+def test_every_candidate_is_verbatim_and_headings_only_when_they_state_something(corpus_docs):
     for doc in corpus_docs.values():
-        headings = {s.start for s in doc.sections}
+        headings = {s.start: s for s in doc.sections}
         candidates = document_candidates(doc)
         assert len(candidates) > 50
         for c in candidates:
             assert c.quote == doc.text[c.start:c.end]
             assert c.quote == c.quote.strip() and "\n" not in c.quote
-            assert c.start not in headings
+            if c.start in headings:
+                assert c.kind == "heading" and c.position == -1 and states_something(c.quote)
+                assert c.end <= headings[c.start].heading_end
         starts = [c.start for c in candidates]
         assert starts == sorted(starts)
 
@@ -51,3 +53,11 @@ def test_sentences_keep_their_section_and_position(corpus_docs):
     inside = table.within(doc.doc_id, first.start, first.end + 1)
     assert inside and inside[0].start == first.start
     assert table.within(doc.doc_id, 0, 0) == []
+
+
+def test_statement_headings():
+    assert states_something("（一）考评以日常监测、实地调研、民意调查、第三方评估等方式进行")
+    assert states_something("2.二类门诊特定病种：按参保病人相应的住院基本医疗费用的支付比例确定")
+    assert not states_something("四、保障措施")
+    assert not states_something("第三章 主要任务")
+    assert not states_something("（二）完善创新平台体系")

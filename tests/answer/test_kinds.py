@@ -15,6 +15,8 @@ def test_multi_part_questions_split_into_their_parts():
     assert split_parts("台山十四五规划提出到2025年国家高新技术企业达到多少家？") == [
         "台山十四五规划提出到2025年国家高新技术企业达到多少家？"]
     assert len(split_parts("开平的R&D目标是多少；台山的呢？")) == 1  # second part too short to stand alone
+    assert len(split_parts("包头数字政府建设多久考评一次？考评结果怎么用？")) == 2
+    assert len(split_parts("配偶和孩子能不能一起迁户口？公安机关在其中负责什么？")) == 2
 
 
 def test_document_fields():
@@ -26,6 +28,17 @@ def test_document_fields():
     assert document_field("这个标准是第几稿？").name == "draft"
     assert document_field("有效期到什么时候？").name == "valid_until"
     assert document_field("开平的高新技术企业目标是多少？") is None
+    assert document_field("两份规划的规划期分别是哪几年？").name == "period"
+    assert document_field("规划期内要新增多少家高企？") is None  # 规划期内 is a time frame, not the question
+    assert document_field("印发通知的落款日期是哪天？").name == "date"
+
+
+def test_presence_questions_name_their_topic():
+    from planqa.answer.kinds import asked_topic
+
+    assert asked_topic("开平市的规划有没有提到量子计算？") == "量子计算"
+    assert asked_topic("考评办法里有关于元宇宙的考评指标吗？") == "元宇宙"
+    assert asked_topic("这份规划提到低空经济了吗？") == "低空经济"
 
 
 def test_value_forms_of_dates_and_numbers():

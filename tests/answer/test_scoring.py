@@ -35,6 +35,36 @@ def test_number_with_unit_is_not_a_bare_year():
     assert NUMBER_WITH_UNIT.search("比重达到1.92%")
     assert NUMBER_WITH_UNIT.search("授信额度达39.24亿元")
     assert not NUMBER_WITH_UNIT.search("到2027年，建成一批省级创新型专业镇")
+    assert NUMBER_WITH_UNIT.search("新建5G基站1万个以上")  # a magnitude before the unit
+
+
+def test_the_unit_asked_must_be_the_figure_s_unit():
+    from planqa.answer.question import asked_unit
+    from planqa.answer.scoring import states_unit
+
+    assert asked_unit("申请家庭收入线具体是多少元？") == "元" and asked_unit("高企有多少家？") == "家"
+    assert asked_unit("研发投入强度是多少？") is None
+    q = question("申请家庭收入线具体是多少元？", unit="元")
+    assert not type_fit(cand("应当自变动发生之日起1个月内申报。"), q)["numeric"]
+    assert type_fit(cand("家庭年收入低于3.5万元的可以申请。"), q)["numeric"]
+    assert states_unit(cand("新建5G基站1万个以上。"), "个") and not states_unit(cand("增长7.5%。"), "个")
+
+
+def test_equivalent_terms_and_compounds_found_in_parts():
+    from planqa.answer.scoring import found_in
+
+    assert found_in("r&d", "研究与开发经费") and found_in("研发", "r&d经费") and found_in("规模以上", "规上工业")
+    idf = IdfTable(["x"])
+    concepts = [("研发投入强度", ("研发投入", "研发", "投入", "强度"))]
+    apart = normalize("全社会研发经费（R&D）投入占GDP的比重达1.99%")
+    assert lexical(concepts, apart, "", idf) > 0.79 > lexical(concepts, normalize("研发机构覆盖率"), "", idf)
+
+
+def test_how_long_questions_want_a_span():
+    q = question("包头数字政府建设多久考评一次？")
+    assert "span" in q.types
+    assert type_fit(cand("每半年考评一次。"), q)["type"] == 1.0
+    assert type_fit(cand("2022年印发本办法。"), q)["type"] == 0.0  # a year is no span
 
 
 def test_year_must_match_and_target_vs_baseline():

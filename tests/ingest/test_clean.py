@@ -89,3 +89,18 @@ def test_control_characters_and_bom_removed():
 
 def test_only_chrome_leaves_nothing():
     assert clean("您现在的位置 : 首页\n扫一扫在手机打开当前页\n版权声明:\n").text == ""
+
+
+def test_doubled_title_and_page_leftovers_removed():
+    text = ("某省推进办公室关于印发某省对接区域全面经济伙伴关系协定(RCEP)实施意见的通知\n"
+            "某省推进办公室关于印发《某省对接区域全面经济伙伴关系协定（RCEP）实施意见》的通知\n"
+            "听全文\n-次\n各市人民政府：\n现将实施意见印发给你们，请认真贯彻执行。\n相关新闻\n")
+    result = clean(text)
+    lines = result.text.split("\n")
+    assert lines[0] == "某省推进办公室关于印发《某省对接区域全面经济伙伴关系协定（RCEP）实施意见》的通知"  # the fuller one
+    assert "听全文" not in result.text and "-次" not in lines and "相关新闻" not in result.text
+    removed = result.report["removed_chars"]
+    assert {"repeated_title", "site_nav", "page_meta"} <= set(removed)
+    # a repeated line further down is text, not a doubled title
+    body = "标题\n" + "\n".join(f"第{i}段内容。" for i in range(10)) + "\n重复的一行内容。\n重复的一行内容。\n"
+    assert clean(body).text.count("重复的一行内容。") == 2
