@@ -257,6 +257,10 @@ class Answerer:
                                             for d in docs) and len(docs) <= 2 else docs
         if not docs or len(docs) > 1 and not (info.cross_plan or COMPARE.search(text)):
             return None
+        if len(docs) > 1:  # the plans in the order the question names them, each its current one
+            targets = self._targets(text, info)
+            if len(targets) >= 2:
+                docs = [_current_first(self.documents, t[2], info)[0][0] for t in targets]
         composer = Composer(self.documents, info.years)
         notes: list[str] = []
         found_any = False
@@ -326,6 +330,9 @@ class Answerer:
                 position = min(text.find(a) for a in aliases) if aliases else len(text)
                 mention = aliases[0] if aliases else region
                 periods = [p for p in info.periods if any(d.region == region and d.period == p for d in infos)]
+                adjacent = [p for p in periods if any(re.search(re.escape(a) + r"(市|区|县)?[“\"]?" + p, text) for a in aliases)]
+                if len(info.regions) > 1 and adjacent:
+                    periods = adjacent  # "台山十三五…和茂南十四五": each region with its own period
                 if len(periods) > 1:
                     for p in periods:
                         found.append((text.find(p), p, [d.doc_id for d in infos if d.region == region and d.period == p]))
@@ -415,8 +422,11 @@ class Answerer:
         if not docs:
             return []
         doc = self.documents[docs[0]]
-        concepts = question_concepts(info, self.index.tokenizer.tokenize(_KIND_CUES.sub(" ", text)))
+        naming = set(self.plan_names.mentions(text))
+        concepts = [(h, p) for h, p in question_concepts(info, self.index.tokenizer.tokenize(_KIND_CUES.sub(" ", text)))
+                    if h not in naming and not any(h in n for n in naming)]  # words naming the plan name no section
         subject = OVERVIEW_SUBJECT.search(text)
+        quoted = [q for q in re.findall(r"[“\"]([^”\"]{4,30})[”\"]", text) if any(q in sec.path[-1] for sec in doc.sections)]
         best, best_score = None, 0.0
         for sec in doc.sections:
             children = [c for c in doc.sections if len(c.path) == len(sec.path) + 1 and c.path[:-1] == sec.path]
@@ -427,6 +437,8 @@ class Answerer:
             score = lexical(concepts, normalize(sec.path[-1]), "", self._idf_table())
             if subject and subject.group(1) in sec.path[-1]:
                 score += 1.0
+            if any(q in sec.path[-1] for q in quoted):
+                score += 2.0  # "“优化科技创新生态体系”这一任务下分哪几块": the section it quotes
             if score > best_score:
                 best, best_score = (sec, children), score
         if best is None or best_score < (self.settings.heading_match if subject else self.settings.list_heading_match):
@@ -543,7 +555,13 @@ class Answerer:
         specific = [w for w in words if sum(1 for t in everywhere if w in t) <= limit]
         absent = [w for w in specific if not any(w in t for t in texts)]
         idf = self._idf_table()
-        if len(everywhere) < MIN_DOCUMENTS_FOR_SHARES:
+        if docs and len(docs) < len(everywhere) and not absent:
+            # a plan named and a topic other plans share (知识产权 in four plans, not in this one):
+            # missing when most of the topic's words are not in the named plan
+            absent = [w for w in words if not any(w in t for t in texts)]
+            if len(absent) * 2 <= len(words):
+                return None
+        elif len(everywhere) < MIN_DOCUMENTS_FOR_SHARES:
             # too few documents to tell specific words by their share: the rarest word decides
             rarest = max(words, key=idf.idf)
             absent = [rarest] if not any(rarest in t for t in texts) else []
@@ -551,7 +569,8 @@ class Answerer:
             return None
         if not absent:
             return None
-        word = max(absent, key=idf.idf)
+        heads = [h for h, _ in concepts if h in absent]
+        word = max(heads, key=len) if heads else max(absent, key=idf.idf)  # the topic's own word, else its rarest
         found = re.search(re.escape(word), topic, re.IGNORECASE)  # as the question writes it (5G, not 5g)
         return found.group(0) if found else word
 
@@ -773,7 +792,7 @@ ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d
 ANNOUNCES = re.compile(r"((以下|如下|下列)[^。；，]{0,16}|[：:])[。]?$")
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
 STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|由哪些部分|组成|结构|框架|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
-_KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|"
+_KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|举措|措施|做法|"
                         r"有没有|是否|提到|提及|涉及|讲到|说到|关于|包括|方面|几条|几个|几项|哪几|坚持|要求|期间")
 
 

