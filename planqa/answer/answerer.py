@@ -123,6 +123,8 @@ class Answerer:
                     and len(_ASKING_WORDS.sub("", re.sub(r"[？?！!。；;，,\s]", "", part))) <= LEANING_PART_CHARS:
                 asked = parts[i - 1].rstrip("？?；;") + "，" + part  # "最多能提高多少？" leans on the part before
             result = self._ask_one(asked, default_docs=docs)
+            if asked != part and _answered_before(result, results):
+                result = self._ask_one(part, default_docs=docs)  # the part before answered it: ask it alone
             result["question"] = part
             if docs is None:
                 docs = self._docs_of(part) or sorted({c["doc_id"] for c in result["citations"]}) or None
@@ -130,8 +132,7 @@ class Answerer:
         lines, citations, passages = [], [], []
         for result in results:
             offset = len(citations)
-            spans = {(c["doc_id"], c["start"]) for c in citations}
-            if not result["abstained"] and all((c["doc_id"], c["start"]) in spans for c in result["citations"]):
+            if _answered_before(result, [r for r in results if r is not result][: results.index(result)]):
                 continue  # this part is answered by the lines already there
             if result["abstained"]:
                 asked = re.sub(r"[？?！!。；;]+", "，", result["question"]).strip("，")
@@ -207,7 +208,7 @@ class Answerer:
                  f", about {foreign} (not indexed)" if foreign else "")
         if foreign or best < (s.abstain_typed if info.typed else s.abstain_open):
             return self._abstain(text, hits, best)
-        missing = self._missing_topic(text, info, scope) if best < s.presence_confidence else None
+        missing = self._missing_topic(text, info, scope, strict=best >= s.presence_confidence)
         if missing:
             return self._abstain(text, hits, best, self._not_mentioned(missing, scope))
         composer = Composer(self.documents, info.years)
@@ -461,14 +462,18 @@ class Answerer:
         line = [o for o in self.table.of_document(c.doc_id) if line_start <= o.start < line_end and o.kind == "sentence"]
         numbered = [(o, _ordinal(o.quote)) for o in line]
         run: list[Candidate] = []
+        pending: list[Candidate] = []
         expected = 1
         for o, number in numbered:
             if number == expected:
-                run.append(o)
+                run += pending + [o]
+                pending = []
                 expected += 1
+            elif run and number is None and not pending:
+                pending.append(o)  # an item may run on for one more sentence ("…服务。提供…实现100%；③…")
             elif run:
-                break  # the items must follow each other: "一是X。[its own text]二是Y。" is no list
-        if len(run) < 2 or c not in run:
+                break  # "一是X。[a paragraph of its own text]二是Y。" is no list: each item has a body
+        if expected <= 2 or c not in run:
             return []
         return [Scored(o, {}) for o in run[: self.settings.list_items]]
 
@@ -528,9 +533,10 @@ class Answerer:
                 leads.append(Scored(c, {}))
         return leads if len(leads) >= 2 and len(leads) == len(seen_lines) else []
 
-    def _missing_topic(self, text: str, info: QuestionInfo, docs: list[str]) -> str | None:
+    def _missing_topic(self, text: str, info: QuestionInfo, docs: list[str], strict: bool = False) -> str | None:
         """For a question about whether a topic is there ("有没有提到X", "对X有什么部署"): the
-        topic's most specific word, when the named plans (else all) never use it, nor most of it."""
+        topic's most specific word, when the named plans (else all) never use it, nor most of it.
+        ``strict`` (a passage matches the question well): only when none of its specific words is there."""
         topic = asked_topic(text)
         if not topic:
             return None
@@ -567,8 +573,16 @@ class Answerer:
             absent = [rarest] if not any(rarest in t for t in texts) else []
         elif not absent or len(absent) * 2 <= len(specific):
             return None
-        if not absent:
+        if not absent or strict and (len(absent) < len(specific) or not specific):
             return None
+        if strict:
+            # a passage matches well: the topic is missing only when it is a term other documents use
+            # ("元宇宙" in two work reports, not in the named 办法), not a paraphrase no document uses
+            outside = [t for d, t in self._normalized.items() if d not in set(docs)]
+            if not docs or not any(w in t for w in absent for t in outside):
+                return None
+        if len(topic) <= MAX_TOPIC_SHOWN and not any(normalize(topic) in t for t in texts):
+            return topic  # the topic as the question writes it ("元宇宙", not its word 宇宙)
         heads = [h for h, _ in concepts if h in absent]
         word = max(heads, key=len) if heads else max(absent, key=idf.idf)  # the topic's own word, else its rarest
         found = re.search(re.escape(word), topic, re.IGNORECASE)  # as the question writes it (5G, not 5g)
@@ -779,7 +793,8 @@ class Answerer:
                 "confidence": round(float(confidence), 4), "citations": citations, "passages": passages}
 
 
-LEANING_PART_CHARS = 6  # a part with no more words than this leans on the part before
+MAX_TOPIC_SHOWN = 12  # a topic this short is named whole in "未提及“X”"
+LEANING_PART_CHARS = 3  # a part with no more words than this leans on the part before ("最多能提高多少？")
 _ASKING_WORDS = re.compile(r"(什么|多少|哪些|哪个|哪|如何|怎样|怎么|是否|能不能|会不会|要不要|有没有|吗|呢|最多|最少|能|可以|是|的|了)")
 WHICH_DOCUMENTS = re.compile(r"哪(?:些|份|个|几份)(?:文件|规划|方案|报告|办法|文档)")
 SPECIFIC_SHARE = 0.6  # a word used by at most this share of the documents is specific to some
@@ -834,6 +849,14 @@ def _ordinal(sentence: str) -> int | None:
 def _is_title_line(quote: str, title: str) -> bool:
     """The document's title, or the title of the notice that carries it ("…关于印发《X》的通知")."""
     return quote == title or quote.rstrip("。") == title or bool(_NOTICE_TITLE.match(quote))
+
+
+def _answered_before(result: dict[str, Any], earlier: list[dict[str, Any]]) -> bool:
+    """Every passage ``result`` cites is cited by an earlier part's answer already."""
+    if result["abstained"] or not result["citations"]:
+        return False
+    spans = {(c["doc_id"], c["start"]) for r in earlier if not r["abstained"] for c in r["citations"]}
+    return all((c["doc_id"], c["start"]) in spans for c in result["citations"])
 
 
 def _current_first(documents: Any, docs: list[str], info: QuestionInfo) -> list[list[str]]:

@@ -63,7 +63,7 @@ DOCUMENT_FIELDS = [
                                              r"落款(日期|时间)|(落款|签发|成文)[^？?]{0,8}(哪天|哪一天|什么时候|何时|哪年))")),
     DocumentField("period", "规划期", re.compile(r"((规划期限?|规划年限|规划时限|实施期限?)(?![内末间中])|起止年份|"
                                               r"管(多少|几)年|覆盖(哪|多少|几)(几)?年)")),
-    DocumentField("basis", "编制依据", re.compile(r"(依据|根据)(什么|哪些|哪个|哪份)(文件|规定|法规|要求)?.{0,4}(编制|制定|起草|出台)|"
+    DocumentField("basis", "编制依据", re.compile(r"(依据|根据|按照)(什么|哪些|哪个|哪份)(文件|规定|法规|要求|标准)?.{0,8}(编制|制定|起草|出台)|"
                                             r"(编制|制定|起草|出台)(的)?依据|依据(是|有)(什么|哪些)")),
     DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
 ]
@@ -74,8 +74,8 @@ STATING_PATTERNS = {
     "drafter": re.compile(r"(?:起草单位|编制单位|主要起草人)[:：][^\n]{2,300}"),
     "period": re.compile(r"(?:规划期|规划期限|规划年限|规划时限|实施期限|实施期)(?:为|是|：|:|从)[^。；\n]{0,30}"),
     # the 公文 convention "根据《…》等，结合本市实际，制定本办法": the sentence that gives the basis
-    "basis": re.compile(r"(?:根据|依据|按照)[^。\n]{2,300}?(?:制定|编制|修订)(?:了)?(?:本|此|《)?[^。\n，]{0,40}?"
-                        r"(?:规划|方案|办法|意见|规定|细则|标准|部分|计划)"),
+    "basis": re.compile(r"(?:根据|依据|按照)[^。\n]{2,300}?(?:(?:制定|编制|修订)(?:了)?(?:本|此|《)?[^。\n，]{0,40}?"
+                        r"(?:规划|方案|办法|意见|规定|细则|标准|部分|计划)|的?(?:规定|规则|要求)起草)"),
     "issue_date": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:印发|发布)"),
 }
 DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
@@ -179,5 +179,5 @@ def asked_topic(question: str) -> str | None:
     for pattern in _TOPIC_PATTERNS:
         match = pattern.search(text)
         if match:
-            return match.group("topic").strip("的“”\"")
+            return re.sub(r"^(关于|涉及|针对|对)", "", match.group("topic")).strip("的“”\"")
     return None

@@ -30,6 +30,8 @@ REPORT = """某市2024年政府工作报告
 每半年考评一次。日常监测由市政务服务局负责。
 二、优化营商环境
 （19）最大限度减少排队、待办时间。采用弹性排班制度，对排队超过2小时的由应急窗口受理办结。
+三、培育新业态
+发展元宇宙、低空经济等数字消费新业态。
 """
 
 
@@ -90,3 +92,8 @@ def test_the_unit_asked_and_how_often(answerer):
 def test_title_line_is_never_the_answer(answerer):
     result = answerer.ask("某市积分制入户管理办法是什么？")
     assert all(c["quote"] != "某市积分制入户管理办法" for c in result["citations"])
+
+
+def test_a_topic_only_another_document_has(answerer):
+    result = answerer.ask("某市积分制入户管理办法里有关于元宇宙的规定吗？")
+    assert result["abstained"] and "未提及“元宇宙”" in result["answer"] and "政府工作报告" in result["answer"]
