@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ import numpy as np
 
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
-from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField,
+from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField, subject_forms,
                                  asked_topic, document_field, frame_fit, question_frame, split_parts, value_forms,
                                  DRAFT_MARK)
 from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
@@ -72,6 +72,7 @@ class AnswerSettings:
     list_heading_match: float = 0.7  # a heading naming this share of a list question's words lists its parts
     presence_confidence: float = 0.7  # "有没有提到X": below this confidence, X missing from the plan abstains
     frame: float = 0.3  # weight of the time-frame fit (past period vs plan period)
+    review_k: int = 4  # hits from the plans whose review reports the past year asked about
     caption: float = 0.3  # a bare title line (an attachment's name) counts this much less
     weights: Weights = field(default_factory=Weights)
 
@@ -196,6 +197,9 @@ class Answerer:
             answer = self._document_answer(text, info, field, scope)
             if answer is not None:
                 return answer
+        structure = self._structure(text, info, scope)
+        if structure is not None:
+            return structure
         targets = self._targets(text, info)
         if len(targets) >= 2 and not LOCATION.search(text) and (COMPARE.search(text) or _joined(text, targets)):
             return self._compare(text, info, targets)
@@ -225,7 +229,8 @@ class Answerer:
             composer.add(self._heading_items(pool[0]))
             composer.add(chosen)
         else:
-            listed = self._child_headings(text, info, pool, scope) if LIST.search(text) and not info.typed else []
+            listed = self._child_headings(text, info, pool, scope) \
+                if (LIST.search(text) or STRUCTURE.search(text)) and not info.typed else []
             if listed:
                 chosen = listed
                 composer.add(listed)
@@ -289,6 +294,9 @@ class Answerer:
             else:
                 notes.append(f"【文档信息】《{doc.title}》的{field.label}：{value}。")
         if not found_any:
+            if field.name in ABSTAINING_FIELDS:  # a fact of the record: no passage answers it either
+                named = "、".join(f"《{self.documents[d].title}》" for d in docs)
+                return self._abstain(text, [], 0.0, f"{named}未载明{field.label}。")
             return None
         answer = "\n".join([composer.text, *notes]).strip()
         result = self._result(text, answer, False, 1.0, composer.citations, [])
@@ -405,6 +413,21 @@ class Answerer:
         result["groups"] = groups
         return result
 
+    def _structure(self, text: str, info: QuestionInfo, docs: list[str]) -> dict[str, Any] | None:
+        """"台山十四五规划有几章/由哪几部分组成": the named document's top-level headings."""
+        if not STRUCTURE.search(text) or len(docs) != 1 or info.typed:
+            return None
+        doc = self.documents[docs[0]]
+        title = (doc.title or "").strip()
+        tops = [sec for sec in doc.sections if len(sec.path) == 1 and not (title and sec.path[0] in title)]
+        if len(tops) == 1:  # a title heading holding the rest: its children are the parts
+            tops = [sec for sec in doc.sections if len(sec.path) == 2 and sec.path[0] == tops[0].path[0]]
+        if len(tops) < 2:
+            return None
+        composer = Composer(self.documents, info.years)
+        composer.add([_heading_item(doc, sec) for sec in tops[: self.settings.list_items]])
+        return self._result(text, composer.text, False, 1.0, composer.citations, [])
+
     def _heading_items(self, item: Scored) -> list[Scored]:
         """The heading lines above a candidate (its top-level and its own section), as candidates."""
         c = item.candidate
@@ -436,8 +459,8 @@ class Answerer:
                 if len(children) < 2:
                     continue
             score = lexical(concepts, normalize(sec.path[-1]), "", self._idf_table())
-            if subject and subject.group(1) in sec.path[-1]:
-                score += 1.0
+            if subject and any(form in sec.path[-1] for form in subject_forms(subject.group(1))):
+                score += 1.0 if subject.group(1) in sec.path[-1] else 0.9
             if any(q in sec.path[-1] for q in quoted):
                 score += 2.0  # "“优化科技创新生态体系”这一任务下分哪几块": the section it quotes
             if score > best_score:
@@ -616,7 +639,24 @@ class Answerer:
         s = self.settings
         if info.cross_plan and not doc_ids:
             return self.searcher.search(text, k=s.cross_k, group_by_doc=True, per_doc=s.per_doc)
-        return self.searcher.search(text, k=s.k, doc_ids=doc_ids)
+        hits = self.searcher.search(text, k=s.k, doc_ids=doc_ids)
+        reviews = self._reviewing(info, doc_ids)
+        if reviews and not all(h.doc_id in reviews for h in hits[: s.review_k]):
+            # "台山2020年…实际": the plan whose review reports that year answers, even when an earlier
+            # plan's 2020 targets rank first
+            seen = {h.chunk_id for h in hits}
+            extra = [h for h in self.searcher.search(text, k=s.review_k, doc_ids=reviews) if h.chunk_id not in seen]
+            hits = hits + [replace(h, score=h.score * REVIEW_HIT_WEIGHT) for h in extra]
+        return hits
+
+    def _reviewing(self, info: QuestionInfo, doc_ids: list[str] | None) -> list[str]:
+        """For a question about what a past year achieved, the plans (of the named region, among
+        ``doc_ids``) whose review of where things stand reports that year: their period starts the
+        year after."""
+        if not info.years or not info.quantity or question_frame(info.text, True) != "past":
+            return []
+        docs = doc_ids or [d for d, doc in self.documents.items() if not info.regions or doc.region in info.regions]
+        return [d for d in docs if self.documents[d].years and self.documents[d].years[0] - 1 in info.years]
 
     def warm(self) -> int:
         """Embed (or load from the cache) every candidate of the index; returns how many."""
@@ -793,6 +833,10 @@ class Answerer:
                 "confidence": round(float(confidence), 4), "citations": citations, "passages": passages}
 
 
+# Document facts that only the record or a stating line gives: when neither has it, abstain
+# (the best passage would be a random body sentence); 编制依据 and 规划期 may be put in other words.
+ABSTAINING_FIELDS = {"doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft"}
+REVIEW_HIT_WEIGHT = 0.8  # their fused scores come from a search of their own: counted a little less
 MAX_TOPIC_SHOWN = 12  # a topic this short is named whole in "未提及“X”"
 LEANING_PART_CHARS = 3  # a part with no more words than this leans on the part before ("最多能提高多少？")
 _ASKING_WORDS = re.compile(r"(什么|多少|哪些|哪个|哪|如何|怎样|怎么|是否|能不能|会不会|要不要|有没有|吗|呢|最多|最少|能|可以|是|的|了)")
@@ -806,7 +850,7 @@ MAX_CAPTION_CHARS = 30
 ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[一二三四五六七八九十]+、|[①-⑳])")
 ANNOUNCES = re.compile(r"((以下|如下|下列)[^。；，]{0,16}|[：:])[。]?$")
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
-STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|由哪些部分|组成|结构|框架|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
+STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|几个部分|由哪些部分|组成部分|篇章结构|结构框架|框架结构|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
 _KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|举措|措施|做法|"
                         r"有没有|是否|提到|提及|涉及|讲到|说到|关于|包括|方面|几条|几个|几项|哪几|坚持|要求|期间")
 

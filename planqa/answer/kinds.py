@@ -53,7 +53,7 @@ DOCUMENT_FIELDS = [
     DocumentField("effective_date", "施行日期", re.compile(r"(什么时候|何时|哪天|哪一天|几号|从.{0,4}起|日期).{0,6}(施行|实施|生效)|"
                                                       r"(施行|实施|生效)(日期|时间)|自.{0,4}起(施行|实施)")),
     DocumentField("valid_until", "有效期", re.compile(r"(有效期|有效至|截止到?什么时候|什么时候(失效|到期|截止))")),
-    DocumentField("drafter", "起草单位", re.compile(r"(起草单位|编制单位|起草人|编制机构|谁起草|谁编制|哪些单位(起草|编制))")),
+    DocumentField("drafter", "起草（编制）单位", re.compile(r"(起草单位|编制单位|起草人|编制机构|谁起草|谁编制|哪些单位(起草|编制))")),
     DocumentField("issuer", "发文机关", re.compile(r"(发文机关|发文单位|发布单位|发布机关|印发单位|制定单位|"
                                                r"哪个(部门|单位|机关)(印发|发布|制定|编制|出台|发的|下发)|谁(印发|发布|制定|编制|出台)|"
                                                r"(由|是)(哪个|哪些|什么)(部门|单位|机关).{0,4}(印发|发布|制定|编制|出台))")),
@@ -121,6 +121,23 @@ LOCATION = re.compile(r"(哪一?章|哪一?节|哪一?部分|哪个部分|哪一
 LIST = re.compile(r"(有哪些|哪些|包括什么|包括哪|主要内容|主要任务|重点任务|几个方面|哪几|列举|分哪)")
 OVERVIEW_SUBJECT = re.compile(r"(主要任务|重点任务|保障措施|工作目标|发展目标|基本原则|指导思想|重点领域|工作安排|主要措施|"
                               r"主要举措|重点工作|工作要求|实施步骤|职责分工|考评内容)")
+# Names plans give the same part by: a question's 主要任务 is a plan's 重点任务 chapter.
+SUBJECT_VARIANTS = [
+    ("主要任务", "重点任务", "主要工作", "重点工作"),
+    ("保障措施", "保障举措", "规划保障", "实施保障", "组织实施"),
+    ("发展目标", "主要目标", "总体目标", "工作目标", "具体目标"),
+    ("主要措施", "主要举措", "重点举措", "政策措施"),
+]
+
+
+def subject_forms(subject: str) -> tuple[str, ...]:
+    """``subject`` and the other names plans give that part."""
+    for group in SUBJECT_VARIANTS:
+        if subject in group:
+            return (subject, *(v for v in group if v != subject))
+    return (subject,)
+
+
 # The past period a question can ask about, and the plan period.
 PAST_FRAME = re.compile(r"(期间(实际|已|共|累计)|实际|已经|已有|现有|手上|目前有|截至|截止|底前?(有|共|拥有)|年底|年末|"
                         r"最近一年|最新|上一年|去年|现状|现在|当前|"

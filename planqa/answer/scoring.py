@@ -49,12 +49,13 @@ _ORG = re.compile(r"(大学|学院|银行|园区|实验室|研究院|研究所|�
 _DOCNO = re.compile(r"〔(?:19|20)\d{2}〕\d+号")
 _SPAN = re.compile(r"(每(?:[一二两三四五六\d]+)?(?:年|半年|季度|季|个?月|周|天|日)|定期|"
                    r"(?:(?<!\d)\d{1,3}|[一二两三四五六七八九十百]+)(?:个)?(?:年|月|季度|工作日|日|天|小时|周)(?:内|以内|一次|为限)?)")
-FIGURE_WORDS = {"数量", "目标", "指标", "数目", "目标值"}
+PLANNED_FIT = 0.3  # type fit of a planned figure when the question asks what was reached ("实际")
+FIGURE_WORDS = {"数量", "目标", "指标", "数目", "目标值", "实际", "达到", "实际值", "完成"}
 _GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新", "科技创新", "文件", "提到", "各地", "目前"}
 # How people ask, not what they ask about (the tokenizer's stopwords miss these).
 _ASKING = re.compile(r"^(?:哪?几[家个所项名件套人座批次]?|哪[个家种所]|哪一?年|一年|时候|什么样|打算|准备|想|不能|能不能|会不会|"
                      r"有没有|看不看|可以|设定|记载|回顾|共有|目标值|人数|总数|分别|定了?|要|按|期间|时期|最近|最新|当前|现在|"
-                     r"[两三四五六几这那该每各]份|两个|三个|几个)$")
+                     r"[两三四五六几这那该每各]份|两个|三个|几个|[两三四各]地|[两三]市|[两三]区|对比|比较|相比|区别|不同|差异|异同)$")
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {}
 for _group in (("r&d", "研发", "研究与开发", "研究和试验发展", "研究与试验发展"),
                ("gdp", "地区生产总值", "生产总值"),
                # an 投入强度 is a share of GDP ("R&D经费投入强度" = "R&D经费占GDP的比重")
-               ("强度", "占gdp比重", "占gdp的比重", "占地区生产总值比重", "占地区生产总值的比重", "占生产总值的比重"),
+               ("强度", "占gdp比重", "占gdp的比重", "占地区生产总值比重", "占地区生产总值的比重", "占生产总值的比重",
+                "占地区生产总值(gdp)的比重", "占地区生产总值(gdp)比重", "占国内生产总值的比重"),
                ("规划期", "规划期限"), ("实施期", "实施期限")):
     for _word in _group:
         EQUIVALENTS[_word] = tuple(w for w in _group if w != _word)
@@ -221,7 +223,11 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
         cue = _TARGET_CUE if question.wants == "target" else _BASELINE_CUE if question.wants == "baseline" else None
         fit = numeric + (0.3 if numeric and cue and (candidate.indicator is not None or cue.search(text)) else 0.0)
         if question.wants == "baseline" and candidate.indicator is None and _PLAN_CUE.search(text):
-            fit = numeric
+            fit = numeric * PLANNED_FIT  # "到2020年…达到2.5%" is what was planned, not what was reached
+        indicator = candidate.indicator
+        if question.wants == "baseline" and indicator is not None and indicator.target_year in question.years \
+                and indicator.baseline_year not in question.years:
+            fit = numeric * PLANNED_FIT  # "2020年实际": a row's 2020 column is that plan's target, not what was reached
         flags["numeric"] = numeric
         fits.append(fit)
     base_year = document.years[0] - 1 if document is not None and document.years else None

@@ -108,6 +108,8 @@ def names_plan_period(text: str, period: str, aliases: Iterable[str]) -> bool:
     quoted = rf"[“\"]?{period}[”\"]?"
     if re.search(quoted + r"(两份|两个|的)?(科技创新|科技)?(发展)?(规划|方案)", text):
         return True
+    if re.search(quoted + r"的[^，。？?]{0,12}(目标|任务|部署|安排|重点|指标)", text):
+        return True  # "开平、台山两地十四五的孵化器目标": what the plan of the period sets
     return any(re.search(re.escape(alias) + r"(市|区|县)?" + quoted, text) for alias in aliases)
 
 
