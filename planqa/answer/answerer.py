@@ -184,6 +184,8 @@ class Answerer:
 
     def _answer_one(self, text: str, default_docs: list[str] | None = None) -> dict[str, Any]:
         info = analyze_question(text, analyze_query(text, self.searcher.regions))
+        if LOCATION.search(text):  # "…属于哪一项任务": where X is, not how the task is done
+            info.types = (info.types - {"how", "list"}) or {"what"}
         s = self.settings
         # plans named by their words restrict the search; a region or period alone is a preference
         # (a city's plan may speak of its counties), as the ranking's plan fit has it
@@ -225,8 +227,8 @@ class Answerer:
                 groups.append({"region": doc.region, "doc_id": doc.doc_id, "title": doc.title,
                                "citations": [composer.citations[-1]["n"]]})
         elif LOCATION.search(text) and pool:
-            chosen = [pool[0]]
-            composer.add(self._heading_items(pool[0]))
+            chosen = [self._located(text, info, pool)]
+            composer.add(self._heading_items(chosen[0]))
             composer.add(chosen)
         else:
             listed = self._child_headings(text, info, pool, scope) \
@@ -428,14 +430,40 @@ class Answerer:
         composer.add([_heading_item(doc, sec) for sec in tops[: self.settings.list_items]])
         return self._result(text, composer.text, False, 1.0, composer.citations, [])
 
+    def _located(self, text: str, info: QuestionInfo, pool: list[Scored]) -> Scored:
+        """For "X放在哪一章/属于哪项任务": of the leading candidates, the one whose headings name X
+        best (a section on X, not a passing mention in another), the better score on a tie."""
+        naming = set(self.plan_names.mentions(text))
+        concepts = [(h, p) for h, p in question_concepts(info, self.index.tokenizer.tokenize(_KIND_CUES.sub(" ", text)))
+                    if h not in naming and not any(h in n for n in naming)]
+        idf = self._idf_table()
+        title = lambda item: (self.documents[item.candidate.doc_id].title or "").strip()  # noqa: E731
+
+        def named(path: tuple[str, ...], doc_title: str) -> float:
+            path = tuple(p for p in path if p not in doc_title)
+            return lexical(concepts, normalize(" ".join(path[-1:])), normalize(" ".join(path[:-1])), idf)
+
+        top = pool[0]
+        if named(top.candidate.section_path, title(top)) >= LOCATION_NAMED:
+            return top  # the best passage's own headings name X
+        # else a section whose headings name X (a plan's task before its review of the past period),
+        # among the leading passages or, failing them, in the best passage's plan
+        key = lambda item: (round(named(item.candidate.section_path, title(item)), 2),  # noqa: E731
+                            frame_fit(item.candidate.section_path, "plan"), item.score)
+        best = max(pool[: self.settings.dense_top], key=key)
+        for c in self.table.of_document(top.candidate.doc_id):
+            if c.kind == "sentence" and c.position == 0 and key(Scored(c, {}, top.score - 1.0)) > key(best):
+                best = Scored(c, dict(top.features), top.score - 1.0)
+        return best if key(best)[0] >= LOCATION_NAMED else top
+
     def _heading_items(self, item: Scored) -> list[Scored]:
-        """The heading lines above a candidate (its top-level and its own section), as candidates."""
+        """The heading lines above a candidate, from its top-level section down to its own."""
         c = item.candidate
         doc = self.documents[c.doc_id]
-        holding = [sec for sec in doc.sections if sec.start <= c.start < sec.end]
+        title = (doc.title or "").strip()
+        holding = [sec for sec in doc.sections if sec.start <= c.start < sec.end and not (title and sec.path[-1] in title)]
         holding.sort(key=lambda sec: len(sec.path))
-        picked = holding[:1] + holding[-1:] if len(holding) > 1 else holding
-        return [_heading_item(doc, sec) for sec in picked]
+        return [_heading_item(doc, sec) for sec in holding[-MAX_LOCATION_LEVELS:]]
 
     def _child_headings(self, text: str, info: QuestionInfo, pool: list[Scored], named: list[str]) -> list[Scored]:
         """For a list/overview question: the child headings of the section whose heading names the
@@ -837,6 +865,8 @@ class Answerer:
 # (the best passage would be a random body sentence); 编制依据 and 规划期 may be put in other words.
 ABSTAINING_FIELDS = {"doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft"}
 REVIEW_HIT_WEIGHT = 0.8  # their fused scores come from a search of their own: counted a little less
+LOCATION_NAMED = 0.6  # headings naming this share of a location question's words hold the answer
+MAX_LOCATION_LEVELS = 4  # headings shown above a located passage (章 > 节 > 条 …)
 MAX_TOPIC_SHOWN = 12  # a topic this short is named whole in "未提及“X”"
 LEANING_PART_CHARS = 3  # a part with no more words than this leans on the part before ("最多能提高多少？")
 _ASKING_WORDS = re.compile(r"(什么|多少|哪些|哪个|哪|如何|怎样|怎么|是否|能不能|会不会|要不要|有没有|吗|呢|最多|最少|能|可以|是|的|了)")
