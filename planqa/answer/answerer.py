@@ -215,6 +215,10 @@ class Answerer:
         if foreign or best < (s.abstain_typed if info.typed else s.abstain_open):
             return self._abstain(text, hits, best)
         missing = self._missing_topic(text, info, scope, strict=best >= s.presence_confidence)
+        if missing is None and scope and not info.typed and best < s.presence_confidence and asked_topic(text) is None:
+            # "开平规划怎么分析新冠疫情…的影响": the question's own terms, when the named plan has
+            # none of most of them and other documents do
+            missing = self._missing_topic(text, info, scope, strict=True, topic=_KIND_CUES.sub(" ", text))
         if missing:
             return self._abstain(text, hits, best, self._not_mentioned(missing, scope))
         composer = Composer(self.documents, info.years)
@@ -283,7 +287,10 @@ class Answerer:
             else:
                 value = getattr(doc, field.name, None)
             pattern = STATING_PATTERNS.get("issue_date" if field.name == "date" and "印发" in text else field.name)
-            if pattern is not None and (match := pattern.search(doc.text)) is not None:
+            match = pattern.search(doc.text) if pattern is not None else None
+            if field.name == "basis":
+                match = _basis(doc, pattern)
+            if match is not None:
                 item = self._line_at(doc, match.start())  # the text states it: quote that
             if not value and item is None:
                 continue
@@ -584,11 +591,12 @@ class Answerer:
                 leads.append(Scored(c, {}))
         return leads if len(leads) >= 2 and len(leads) == len(seen_lines) else []
 
-    def _missing_topic(self, text: str, info: QuestionInfo, docs: list[str], strict: bool = False) -> str | None:
+    def _missing_topic(self, text: str, info: QuestionInfo, docs: list[str], strict: bool = False,
+                       topic: str | None = None) -> str | None:
         """For a question about whether a topic is there ("有没有提到X", "对X有什么部署"): the
         topic's most specific word, when the named plans (else all) never use it, nor most of it.
         ``strict`` (a passage matches the question well): only when none of its specific words is there."""
-        topic = asked_topic(text)
+        topic = topic or asked_topic(text)
         if not topic:
             return None
         concepts = question_concepts(info, self.index.tokenizer.tokenize(topic))
@@ -612,11 +620,15 @@ class Answerer:
         specific = [w for w in words if sum(1 for t in everywhere if w in t) <= limit]
         absent = [w for w in specific if not any(w in t for t in texts)]
         idf = self._idf_table()
-        if docs and len(docs) < len(everywhere) and not absent:
+        if docs and len(docs) < len(everywhere) and (not absent or strict):
             # a plan named and a topic other plans share (知识产权 in four plans, not in this one):
-            # missing when most of the topic's words are not in the named plan
-            absent = [w for w in words if not any(w in t for t in texts)]
-            if len(absent) * 2 <= len(words):
+            # missing when most of the topic's own words (not their parts) are not in the named plan
+            heads = [h for h, _ in concepts if len(h) >= 2]
+            absent = [h for h in heads if not any(h in t for t in texts)]
+            if strict:  # only terms other documents use count as missing (not a paraphrase's words)
+                named = set(docs)
+                absent = [h for h in absent if any(h in t for d, t in self._normalized.items() if d not in named)]
+            if not absent or len(absent) * 2 <= len(heads):
                 return None
         elif len(everywhere) < MIN_DOCUMENTS_FOR_SHARES:
             # too few documents to tell specific words by their share: the rarest word decides
@@ -624,7 +636,7 @@ class Answerer:
             absent = [rarest] if not any(rarest in t for t in texts) else []
         elif not absent or len(absent) * 2 <= len(specific):
             return None
-        if not absent or strict and (len(absent) < len(specific) or not specific):
+        if not absent or strict and not docs and (len(absent) < len(specific) or not specific):
             return None
         if strict:
             # a passage matches well: the topic is missing only when it is a term other documents use
@@ -862,8 +874,8 @@ class Answerer:
 
 
 # Document facts that only the record or a stating line gives: when neither has it, abstain
-# (the best passage would be a random body sentence); 编制依据 and 规划期 may be put in other words.
-ABSTAINING_FIELDS = {"doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft"}
+# (the best passage would be a random body sentence); a 规划期 may be put in other words.
+ABSTAINING_FIELDS = {"doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft", "basis"}
 REVIEW_HIT_WEIGHT = 0.8  # their fused scores come from a search of their own: counted a little less
 LOCATION_NAMED = 0.6  # headings naming this share of a location question's words hold the answer
 MAX_LOCATION_LEVELS = 4  # headings shown above a located passage (章 > 节 > 条 …)
@@ -881,7 +893,7 @@ ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d
 ANNOUNCES = re.compile(r"((以下|如下|下列)[^。；，]{0,16}|[：:])[。]?$")
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
 STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|几个部分|由哪些部分|组成部分|篇章结构|结构框架|框架结构|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
-_KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|举措|措施|做法|"
+_KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|举措|措施|做法|分为|分成|"
                         r"有没有|是否|提到|提及|涉及|讲到|说到|关于|包括|方面|几条|几个|几项|哪几|坚持|要求|期间")
 
 
@@ -923,6 +935,21 @@ def _ordinal(sentence: str) -> int | None:
 def _is_title_line(quote: str, title: str) -> bool:
     """The document's title, or the title of the notice that carries it ("…关于印发《X》的通知")."""
     return quote == title or quote.rstrip("。") == title or bool(_NOTICE_TITLE.match(quote))
+
+
+BASIS_SHARE = 0.15  # the 编制依据 sentence stands in the opening part of a document (前言, 第一条)
+MIN_BASIS_CHARS = 3000
+
+
+def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The sentence giving the document's basis ("根据《…》，制定本办法"), in its opening part; a
+    "编制X规划" form only when X is the document's own title."""
+    limit = max(MIN_BASIS_CHARS, int(len(doc.text) * BASIS_SHARE))
+    for match in pattern.finditer(doc.text, 0, limit):
+        own = match.groupdict().get("own")
+        if own is None or (doc.title and re.sub(r"[“”\"]", "", own)[:4] in re.sub(r"[“”\"]", "", doc.title)):
+            return match
+    return None
 
 
 def _answered_before(result: dict[str, Any], earlier: list[dict[str, Any]]) -> bool:

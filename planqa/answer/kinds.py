@@ -67,15 +67,17 @@ DOCUMENT_FIELDS = [
                                             r"(编制|制定|起草|出台)(的)?依据|依据(是|有)(什么|哪些)")),
     DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
 ]
-# Where the text states a fact the document record may lack: the sentence that says it.
+# Where the text states a fact the document record may lack: the sentence that says it (the basis
+# only in the document's opening part, and "编制X规划" only for the document's own title).
 STATING_PATTERNS = {
     "effective_date": re.compile(r"自[^。；\n]{0,24}?起(?:施行|实施|执行|生效)"),
     "valid_until": re.compile(r"有效期(?:为|至|调整至)?[^。；\n]{0,24}"),
     "drafter": re.compile(r"(?:起草单位|编制单位|主要起草人)[:：][^\n]{2,300}"),
     "period": re.compile(r"(?:规划期|规划期限|规划年限|规划时限|实施期限|实施期)(?:为|是|：|:|从)[^。；\n]{0,30}"),
     # the 公文 convention "根据《…》等，结合本市实际，制定本办法": the sentence that gives the basis
-    "basis": re.compile(r"(?:根据|依据|按照)[^。\n]{2,300}?(?:(?:制定|编制|修订)(?:了)?(?:本|此|《)?[^。\n，]{0,40}?"
-                        r"(?:规划|方案|办法|意见|规定|细则|标准|部分|计划)|的?(?:规定|规则|要求)起草)"),
+    "basis": re.compile(r"(?:根据|依据|按照)[^。\n]{2,300}?(?:(?:制定|编制|修订)(?:了)?(?:本|此)"
+                        r"(?:规划|方案|办法|意见|规定|细则|标准|部分|计划)|(?:制定|编制)(?:了)?(?P<own>[^。\n，]{4,40}?)"
+                        r"(?:规划|方案|办法|意见|规定|细则|标准|计划)[。；]|的?(?:规定|规则|要求)起草)"),
     "issue_date": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(?:印发|发布)"),
 }
 DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
@@ -119,7 +121,7 @@ def value_forms(name: str, value: str) -> list[str]:
 LOCATION = re.compile(r"(哪一?章|哪一?节|哪一?部分|哪个部分|哪一?项任务|哪个任务|哪一?条|第几条|第几章|第几部分|哪个章节|"
                       r"放在哪|在哪里(讲|提|写|说)|哪个标题|什么标题|哪一?块|什么位置|哪个位置|属于哪|归在哪|写在哪|在哪(个|一)?部分)")
 LIST = re.compile(r"(有哪些|哪些|包括什么|包括哪|主要内容|主要任务|重点任务|几个方面|哪几|列举|分哪)")
-OVERVIEW_SUBJECT = re.compile(r"(主要任务|重点任务|保障措施|工作目标|发展目标|基本原则|指导思想|重点领域|工作安排|主要措施|"
+OVERVIEW_SUBJECT = re.compile(r"(主要任务|重点任务|保障措施|工作目标|发展目标|具体目标|总体目标|基本原则|指导思想|重点领域|工作安排|主要措施|"
                               r"主要举措|重点工作|工作要求|实施步骤|职责分工|考评内容)")
 # Names plans give the same part by: a question's 主要任务 is a plan's 重点任务 chapter.
 SUBJECT_VARIANTS = [
@@ -180,7 +182,7 @@ _TOPIC_PATTERNS = [
     re.compile(r"(?:有没有|是否|有无|有未)(?:提到|提及|涉及|讲到|写到|说到|提出|部署|安排|规划|包括|包含)?(?:过|了)?"
                r"(?:对|关于|设立|建设|发展|推进)?(?P<topic>[^？?，,。]{2,24}?)(?:的(?:内容|安排|部署|规定|措施|目标))?"
                r"(?:作出|做出)?(?:安排|部署|规定)?(?:吗|呢)?[？?]?$"),
-    re.compile(r"对(?P<topic>[^？?，,。]{2,24}?)(?:有|作出了?|做出了?)?(?:什么|哪些|怎么|怎样|如何)(?:样的)?"
+    re.compile(r"对(?P<topic>[^？?，,。]{2,24}?)(?:有|作出了?|做出了?|定了?|提出了?|设定了?|确定了?)?(?:什么|哪些|怎么|怎样|如何)(?:样的)?"
                r"(?:部署|安排|计划|规定|调整|布局|考虑|设想|要求|措施|支持|举措|目标|打算)"),
     re.compile(r"哪(?:份|个|些)(?:规划|文件|方案|报告|办法)?(?:提到|提及|涉及|讲到)了?(?P<topic>[^？?，,。]{2,24}?)[？?]?$"),
     # "…里有关于元宇宙的考评指标吗", "提到量子计算了吗", "有知识产权保护方面的内容吗"

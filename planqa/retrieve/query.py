@@ -24,6 +24,7 @@ QUESTION_PHRASES = re.compile(
 )
 # Words that name a document rather than what is asked about ("台山十四五规划的保障措施").
 DOC_WORDS = re.compile(r"(科技创新发展规划|科技创新规划|实施方案|规划|方案)")
+QUOTED_PHRASE = re.compile(r"[“\"「][^”\"」]{8,}[”\"」]")
 CROSS_PLAN = re.compile(r"(各地|各个?(?:城市|地区|区县|县市|规划)|哪些(?:规划|城市|地区|地方)|对比|比较|分别|异同|共同)")
 
 
@@ -174,15 +175,20 @@ def analyze_query(query: str, documents: Iterable[Document] | RegionTable) -> Qu
     text = to_simplified(query.strip())
     table = documents if isinstance(documents, RegionTable) else RegionTable(documents)
     regions: set[str] = set()
-    # longest aliases first so 茂名市茂南区 wins over 茂名市
-    remaining = text
+    # longest aliases first so 茂名市茂南区 wins over 茂名市; a place inside a quoted phrase
+    # ("“…示范中心（江门）开平分中心”属于哪项任务") is part of what is quoted, not a plan named
+    masked = QUOTED_PHRASE.sub(lambda m: " " * len(m.group(0)), text)
+    quoted = [(m.start(), m.end()) for m in QUOTED_PHRASE.finditer(text)]
     mentions: set[str] = set()
-    present = table.found_in(text)
+    present = table.found_in(masked)
     for alias in present:
-        if alias in remaining:
+        if alias in masked:
             regions.add(table.alias_to_region[alias])
             mentions.add(alias)
-            remaining = remaining.replace(alias, " ")
+            masked = masked.replace(alias, " " * len(alias))
+    # the query without the regions named (quoted phrases kept whole)
+    remaining = "".join(text[i] if masked[i] != " " or text[i] == " " or any(a <= i < b for a, b in quoted) else " "
+                        for i in range(len(text)))
     periods = {name for name in PERIOD_NAMES if names_plan_period(text, name, present)}
     for name in PERIOD_NAMES:  # "台山十三五和十四五两份规划": a period joined to one that names a plan
         if name not in periods and any(re.search(rf"{a}[”\"]?(和|与|、|及|以及|跟)[“\"]?{name}|{name}[”\"]?(和|与|、|及|以及|跟)[“\"]?{a}",
