@@ -303,9 +303,24 @@ def test_corpus_same_search_hits_as_faiss(corpus_indexes, embedder, gold_questio
     for question in gold_questions[::6]:
         for retriever in ("dense", "hybrid"):
             for filters in ({}, {"regions": ["台山"]}, {"doc_ids": ["jiangmen-bqw-2023"]}):
-                expected = [(h.doc_id, h.start, h.end) for h in with_faiss.search(question, 10, retriever, **filters)]
-                got = [(h.doc_id, h.start, h.end) for h in with_milvus.search(question, 10, retriever, **filters)]
-                assert got == expected, (question, retriever, filters)
+                expected = with_faiss.search(question, 10, retriever, **filters)
+                got = with_milvus.search(question, 10, retriever, **filters)
+                assert _same_up_to_ties(expected, got), (question, retriever, filters)
+
+
+def _same_up_to_ties(expected, got, tolerance: float = 1e-4) -> bool:
+    """The same hits in the same order, except that hits whose scores the two engines compute
+    within ``tolerance`` of each other (float sums in another order) may trade places."""
+    if len(expected) != len(got):
+        return False
+    for e, g in zip(expected, got):
+        if abs(e.score - g.score) > tolerance:
+            return False
+        if (e.doc_id, e.start, e.end) != (g.doc_id, g.start, g.end):
+            tied = [h for h in expected if abs(h.score - g.score) <= tolerance]
+            if not any((h.doc_id, h.start, h.end) == (g.doc_id, g.start, g.end) for h in tied) and g.score > expected[-1].score + tolerance:
+                return False
+    return True
 
 
 # The index build tests of test_build.py, run again with Milvus Lite as the vector store
