@@ -131,9 +131,9 @@ class Answerer:
                 docs = self._docs_of(part) or sorted({c["doc_id"] for c in result["citations"]}) or None
             results.append(result)
         lines, citations, passages = [], [], []
-        for result in results:
+        for i, result in enumerate(results):
             offset = len(citations)
-            if _answered_before(result, [r for r in results if r is not result][: results.index(result)]):
+            if _answered_before(result, results[:i]):
                 continue  # this part is answered by the lines already there
             if result["abstained"]:
                 asked = re.sub(r"[？?！!。；;]+", "，", result["question"]).strip("，")
@@ -331,9 +331,7 @@ class Answerer:
         for c in self.table.of_document(doc.doc_id):
             if c.start <= pos < c.end:
                 return Scored(c, {})
-        line_start = text.rfind("\n", 0, pos) + 1
-        line_end = text.find("\n", pos)
-        line_end = len(text) if line_end == -1 else line_end
+        line_start, line_end = _line_bounds(text, pos, pos)
         return Scored(Candidate(doc.doc_id, line_start, line_end, text[line_start:line_end], "sentence",
                                 doc.section_path_at(line_start), 0), {})
 
@@ -422,6 +420,12 @@ class Answerer:
         result["groups"] = groups
         return result
 
+    def _unnamed_concepts(self, text: str, info: QuestionInfo, words: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The concepts of ``words`` (a part of question ``text``) without those that only name a plan."""
+        naming = set(self.plan_names.mentions(text))
+        return [(h, p) for h, p in question_concepts(info, self.index.tokenizer.tokenize(words))
+                if h not in naming and not any(h in n for n in naming)]
+
     def _structure(self, text: str, info: QuestionInfo, docs: list[str]) -> dict[str, Any] | None:
         """"台山十四五规划有几章/由哪几部分组成": the named document's top-level headings."""
         if not STRUCTURE.search(text) or len(docs) != 1 or info.typed:
@@ -440,9 +444,7 @@ class Answerer:
     def _located(self, text: str, info: QuestionInfo, pool: list[Scored]) -> Scored:
         """For "X放在哪一章/属于哪项任务": of the leading candidates, the one whose headings name X
         best (a section on X, not a passing mention in another), the better score on a tie."""
-        naming = set(self.plan_names.mentions(text))
-        concepts = [(h, p) for h, p in question_concepts(info, self.index.tokenizer.tokenize(_KIND_CUES.sub(" ", text)))
-                    if h not in naming and not any(h in n for n in naming)]
+        concepts = self._unnamed_concepts(text, info, _KIND_CUES.sub(" ", text))
         idf = self._idf_table()
         title = lambda item: (self.documents[item.candidate.doc_id].title or "").strip()  # noqa: E731
 
@@ -481,9 +483,7 @@ class Answerer:
         if not docs:
             return []
         doc = self.documents[docs[0]]
-        naming = set(self.plan_names.mentions(text))
-        concepts = [(h, p) for h, p in question_concepts(info, self.index.tokenizer.tokenize(_KIND_CUES.sub(" ", text)))
-                    if h not in naming and not any(h in n for n in naming)]  # words naming the plan name no section
+        concepts = self._unnamed_concepts(text, info, _KIND_CUES.sub(" ", text))  # words naming the plan name no section
         subject = OVERVIEW_SUBJECT.search(text)
         quoted = [q for q in re.findall(r"[“\"]([^”\"]{4,30})[”\"]", text) if any(q in sec.path[-1] for sec in doc.sections)]
         best, best_score = None, 0.0
@@ -513,11 +513,8 @@ class Answerer:
         "一是…。二是…。三是…。" or "①…；②…" within one paragraph (its lead-in included when the
         first item is part of it); [] when the sentence is no item of such a run."""
         c = item.candidate
-        text = self.documents[c.doc_id].text
-        line_start = text.rfind("\n", 0, c.start) + 1
-        line_end = text.find("\n", c.end)
-        line_end = len(text) if line_end == -1 else line_end
-        line = [o for o in self.table.of_document(c.doc_id) if line_start <= o.start < line_end and o.kind == "sentence"]
+        line = [o for o in self.table.within(c.doc_id, *_line_bounds(self.documents[c.doc_id].text, c.start, c.end))
+                if o.kind == "sentence"]
         numbered = [(o, _ordinal(o.quote)) for o in line]
         run: list[Candidate] = []
         pending: list[Candidate] = []
@@ -552,26 +549,17 @@ class Answerer:
                         and x.start >= c.end]
             if len(children) >= 2:
                 return [_heading_item(doc, x) for x in children[: s.list_items]]
-            items: list[Scored] = []
-            for other in self.table.of_document(c.doc_id):
-                if other.start < c.end or other.kind != "sentence":
-                    continue
-                if other.start >= sec.end or len(items) >= s.list_items:
-                    break
-                if doc.text.rfind("\n", 0, other.start) + 1 == other.start:  # an item starts a line
-                    items.append(Scored(other, {}))
-            return items if len(items) >= 2 else []
+            items = [Scored(o, {}) for o in self.table.within(c.doc_id, c.end, sec.end)
+                     if o.kind == "sentence" and _line_bounds(doc.text, o.start, o.start)[0] == o.start]  # an item starts a line
+            return items[: s.list_items] if len(items) >= 2 else []
         if c.start <= sec.start + 1 and c.end >= sec.heading_end - 1:  # the heading itself
-            body = [Scored(o, {}) for o in self.table.of_document(c.doc_id)
-                    if sec.heading_end <= o.start < sec.end and o.kind == "sentence" and o.start >= c.end]
+            body = [Scored(o, {}) for o in self.table.within(c.doc_id, max(sec.heading_end, c.end), sec.end)
+                    if o.kind == "sentence"]
             run = self._enumeration(body[0]) if body else []
             return run or body[: s.max_sentences - 1]
-        line_start = doc.text.rfind("\n", 0, c.start) + 1
+        line_start, line_end = _line_bounds(doc.text, c.start, c.end)
         if line_start == c.start and len(c.quote) <= MAX_LEAD_CHARS and ITEM_LABEL.match(c.quote):
-            line_end = doc.text.find("\n", c.end)
-            line_end = len(doc.text) if line_end == -1 else line_end
-            rest = [Scored(o, {}) for o in self.table.of_document(c.doc_id)
-                    if c.end <= o.start < line_end and o.kind == "sentence"]
+            rest = [Scored(o, {}) for o in self.table.within(c.doc_id, c.end, line_end) if o.kind == "sentence"]
             return rest[: s.max_sentences - 1]  # an item's lead-in and its first sentences
         return []
 
@@ -599,9 +587,7 @@ class Answerer:
         topic = topic or asked_topic(text)
         if not topic:
             return None
-        concepts = question_concepts(info, self.index.tokenizer.tokenize(topic))
-        naming = set(self.plan_names.mentions(text))
-        concepts = [(h, p) for h, p in concepts if h not in naming and not any(h in n for n in naming)]
+        concepts = self._unnamed_concepts(text, info, topic)
         if not concepts:
             return None
         if len(self.documents) > PRESENCE_MAX_DOCUMENTS:
@@ -636,7 +622,7 @@ class Answerer:
             absent = [rarest] if not any(rarest in t for t in texts) else []
         elif not absent or len(absent) * 2 <= len(specific):
             return None
-        if not absent or strict and not docs and (len(absent) < len(specific) or not specific):
+        if not absent:
             return None
         if strict:
             # a passage matches well: the topic is missing only when it is a term other documents use
@@ -752,9 +738,8 @@ class Answerer:
         if c.kind != "sentence" or len(c.quote) > MAX_CAPTION_CHARS or re.search(r"[。；;！!？?：:]", c.quote):
             return False
         text = self.documents[c.doc_id].text
-        line_start = text.rfind("\n", 0, c.start) + 1
-        line_end = text.find("\n", c.end)
-        return text[line_start:c.start].strip() == "" and text[c.end:(len(text) if line_end == -1 else line_end)].strip() == ""
+        line_start, line_end = _line_bounds(text, c.start, c.end)
+        return text[line_start:c.start].strip() == "" and text[c.end:line_end].strip() == ""
 
     def _candidates(self, info: QuestionInfo, hits: list[Any]) -> list[Scored]:
         """Candidates of every hit (best hit first); figure questions add the plans' indicator rows."""
@@ -950,6 +935,12 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
         if own is None or (doc.title and re.sub(r"[“”\"]", "", own)[:4] in re.sub(r"[“”\"]", "", doc.title)):
             return match
     return None
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the line(s) of ``text`` holding ``text[start:end]``."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if line_end == -1 else line_end
 
 
 def _answered_before(result: dict[str, Any], earlier: list[dict[str, Any]]) -> bool:
