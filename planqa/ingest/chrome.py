@@ -83,6 +83,8 @@ TOC_BARE = re.compile(r"^\s*(?P<title>(?:第[一二三四五六七八九十百�
                       r"[（(][一二三四五六七八九十\d]{1,3}[）)]|附件|附录|前言|序言)[^。；]{0,50}?[^\d\s.．%])"
                       r"[ \u3000]*(?P<page>\d{1,3})\s*$")
 TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+# The first half of a hard-wrapped entry ("一、基础与形势·········" + "·····5" on the next line).
+LEADER_END = re.compile(r"(?:[·.…．•\-—_]{4,})\s*$")
 MIN_BARE_RUN = 3
 
 
@@ -126,6 +128,7 @@ def remove_toc_lines(lines: list[str], removals: Removals) -> list[str]:
     toc_indexes |= _bare_toc_runs(lines)
     if not toc_indexes:
         return lines
+    toc_indexes |= {i for i in range(len(lines) - 1) if i + 1 in toc_indexes and LEADER_END.search(lines[i])}
     kept: list[str] = []
     for index, line in enumerate(lines):
         if index in toc_indexes:

@@ -210,6 +210,7 @@ def clean(raw: str, name: str = "") -> CleanResult:
     lines = remove_toc_lines(lines, removals)
     lines, reflowed = reflow(lines, removals)
     lines = remove_chrome(lines, removals)  # run-on text split into lines: its chrome lines show now
+    lines = remove_toc_lines(lines, removals)  # ... and so do its table-of-contents entries
     lines = [normalize_punctuation(line) for line in lines]
     blocks = segment_blocks(lines)
     repaired: list[str] = []

@@ -158,7 +158,11 @@ _NUM = "[一二三四五六七八九十百零〇]+"
 # Markers that open a block inside run-on text.
 _INLINE_MARKER = (rf"第{_NUM}[章节条]|{_NUM}、|[（(]{_NUM}[）)]|[（(]\d{{1,2}}[）)]|\d{{1,2}}[.．、](?!\d)|[①-⑳]"
                   rf"|附件\s*\d{{0,2}}[：:]?")
-_SPLIT_AT = re.compile(rf"(?<=[。！？；!?;])(?:[”’』」]?)(?=(?:{_INLINE_MARKER}))")
+# (spaces may stand between: a capture that dropped the line breaks keeps the indentation)
+_SPLIT_AT = re.compile(rf"(?<=[。！？；!?;])(?:[”’』」]?)[ \t\u3000]*(?=(?:{_INLINE_MARKER}))")
+# A table-of-contents entry ends in leader dots and its page number: the next entry (or, after the
+# last one, the body's first heading) opens a new line whatever its number.
+_TOC_ENTRY_END = re.compile(r"(?:[·.…．•_]{4,}|[-—]{4,})[ \t\u3000]*\d{1,3}[ \t\u3000]*$")
 _MARKER_AT = re.compile(_INLINE_MARKER)
 # Words that open a sentence of a 公文 body, never a heading's last words: where a heading
 # runs on into its text without a line break, its title ends before one of them.
@@ -168,7 +172,9 @@ _BODY_OPENERS = re.compile(
     r"本办法|本方案|本规划|本细则|本规定|各地|各级|各有关|我市|我区|我省|全市|全区|全省|全县"
 )
 MAX_INLINE_TITLE = 40
-_FRONT_MATTER = re.compile(r"(?:前言|序言|引言|总则|附则|结束语|结语)")
+_GAP = re.compile(r"[ \t]{2,}|[\u3000\t]")
+# (letter-spaced as often as not: "前  言"; spaces after it stay with the heading)
+_FRONT_MATTER = re.compile(r"(?:[前序引][ \u3000]*言|[总附][ \u3000]*则|结[ \u3000]*束[ \u3000]*语|结[ \u3000]*语)[ \u3000]*")
 
 
 def _title_end(text: str, start: int) -> int | None:
@@ -180,6 +186,8 @@ def _title_end(text: str, start: int) -> int | None:
     if (m := re.search(r"[，。；：！？,;:!?]", window)) is not None:
         candidates.append(m.start())
     if (m := _BODY_OPENERS.search(window, 2)) is not None:
+        candidates.append(m.start())
+    if (m := _GAP.search(window, 2)) is not None:  # a dropped line break left its indentation
         candidates.append(m.start())
     ends = [c for c in candidates if c >= 2]
     return start + min(ends) if ends else None
@@ -207,7 +215,8 @@ def split_run_on(line: str) -> list[str]:
         in_sequence = (marker.kind in _OUTER_ORDER and marker.number is not None
                        and marker.number == expected.get(marker.kind, 0) + 1
                        and (marker.number > 1 or pos in sentence_ends or marker.kind != "paren_cn"))
-        if pos in sentence_ends or in_sequence:
+        toc_entry_end = _TOC_ENTRY_END.search(line, max(0, pos - 16), pos) is not None
+        if pos in sentence_ends or in_sequence or toc_entry_end:
             if marker.kind in _OUTER_ORDER and marker.number is not None:
                 expected[marker.kind] = marker.number
                 for inner in _OUTER_ORDER[_OUTER_ORDER.index(marker.kind) + 1:]:
@@ -247,6 +256,8 @@ def _cut_headings(piece: str) -> list[str]:
             break
         if follows[:1] in "。；;":
             title, follows = rest[:end + 1], rest[end + 1:]
+        gap = len(follows) - len(follows.lstrip(" \t\u3000"))  # spaces of a dropped line break stay with the title
+        title, follows = title + follows[:gap], follows[gap:]
         out.append(title)
         rest = follows
     out.append(rest)

@@ -101,3 +101,58 @@ def test_seeds_reshaped_keep_their_top_level_outline_and_text(tmp_path, name, sh
     top = [s.path[0] for s in document.sections if len(s.path) == 1]
     assert top == [s.path[0] for s in base.sections if len(s.path) == 1]
     assert _han(document.text) >= 0.98 * _han(base.text)
+
+
+TOC_ENTRIES = [("一、总体要求", 1), ("（一）指导思想", 1), ("（二）发展目标", 2), ("二、主要任务", 3),
+               ("（一）加强关键核心技术攻关", 3), ("（二）强化企业创新主体地位", 5)]
+
+
+def test_run_on_text_keeps_spaces_of_dropped_line_breaks_and_still_splits():
+    """A capture that dropped the line breaks keeps the indentation: "。  （一）…" still opens a paragraph."""
+    lines = [line.strip() for line in split_run_on("前  言 本规划根据有关文件编制。  " + "  ".join(PARAGRAPHS))]
+    assert "（一）加强关键核心技术攻关" in lines and "（二）强化企业创新主体地位" in lines and "二、主要任务" in lines
+    assert lines[0].strip() == "前  言"  # letter-spaced front matter is a heading of its own
+
+
+def test_run_on_table_of_contents_is_split_and_removed():
+    """Entries with leader dots and page numbers glued into one line: each entry is cut (whatever its
+    number: the body's 一、 follows the contents' 二、) and removed as contents, the body keeps its headings."""
+    toc = "".join(f"{title}{'·' * 12}{page}" for title, page in TOC_ENTRIES)
+    body = "".join(PARAGRAPHS).replace("。二、", "。  二、")
+    result = clean(("台山市科技创新规划 " + toc + " " + body) * 1 + "".join(PARAGRAPHS) * 8)
+    lines = result.text.split("\n")
+    assert "一、总体要求" in lines and "（一）加强关键核心技术攻关" in lines
+    assert not any("····" in line for line in lines)
+    assert result.report["removed_chars"]["table_of_contents"] >= sum(len(t) + 12 for t, _ in TOC_ENTRIES)
+
+
+def test_hard_wrapped_table_of_contents_entry_is_removed_whole():
+    """An entry cut by the wrap keeps its leaders on the first line and its page number on the next."""
+    lines = []
+    for title, page in TOC_ENTRIES:
+        entry = f"{title}{'·' * 40}{page}"
+        lines += [entry[:38], entry[38:]]
+    result = clean("\n".join(lines + PARAGRAPHS))
+    assert result.text.split("\n") == PARAGRAPHS
+    assert result.report["removed_chars"]["table_of_contents"] == sum(len(t) + 40 + len(str(p)) for t, p in TOC_ENTRIES)
+
+
+@pytest.mark.parametrize("shape", ["oneline", "wrap38"])
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.txt")))
+def test_raw_seed_files_reshaped_keep_their_top_level_outline(tmp_path, name, shape):
+    """The captured files themselves (web chrome, contents with leader dots, page footers, Word
+    bookmarks) without their line breaks or hard-wrapped. A capture of a document-sharing site's
+    page fragments is a shape of its own whose fragment markers need its line breaks: not reshaped."""
+    from bench.reshaped_seeds import one_line, wrapped
+
+    manifest = load_manifest(CORPUS)
+    base = load_document(CORPUS / name, manifest[name])
+    if base.cleaning_report.get("page_fragments_joined"):
+        pytest.skip("page-fragment capture: its fragment markers are line-based")
+    raw = (CORPUS / name).read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(one_line(raw) if shape == "oneline" else wrapped(raw), encoding="utf-8")
+    document = load_document(path, manifest[name])
+    assert [s.path[0] for s in document.sections if len(s.path) == 1] == \
+        [s.path[0] for s in base.sections if len(s.path) == 1]
+    assert not any("····" in line for line in document.text.split("\n"))
