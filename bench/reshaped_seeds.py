@@ -69,10 +69,22 @@ def wrapped(text: str, width: int = WRAP) -> str:
 SHAPES = {"as shipped": lambda text: text, "one line": one_line, f"wrapped {WRAP}": wrapped}
 
 
-def make_corpus(source: Path, target: Path, reshape: Any) -> None:
+def page_fragment_captures(corpus: Path) -> set[str]:
+    """Files captured as a document-sharing site's page fragments ("N、" fragment markers, one a
+    line): a capture shape of its own whose markers need their line breaks, so never reshaped
+    (flattened or wrapped, it is an input no capture produces)."""
+    from planqa.ingest import load_document
+    from planqa.ingest.metadata import load_manifest
+
+    manifest = load_manifest(corpus)
+    return {name for name, meta in manifest.items()
+            if load_document(corpus / name, meta).cleaning_report.get("page_fragments_joined")}
+
+
+def make_corpus(source: Path, target: Path, reshape: Any, keep: set[str] = frozenset()) -> None:
     target.mkdir(parents=True)
     for path in source.iterdir():
-        if path.name == "manifest.json" or path.suffix != ".txt":
+        if path.name == "manifest.json" or path.suffix != ".txt" or path.name in keep:
             shutil.copy2(path, target / path.name)
         else:
             (target / path.name).write_text(reshape(path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -115,9 +127,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="reshaped-seeds-"))
     shapes: dict[str, dict[str, Any]] = {}
     docs_by_shape: dict[str, dict[str, Any]] = {}
+    kept_as_shipped = page_fragment_captures(args.corpus)
     for name, reshape in SHAPES.items():
         corpus = work / re.sub(r"\W+", "-", name) / "corpus"
-        make_corpus(args.corpus, corpus, reshape)
+        make_corpus(args.corpus, corpus, reshape, kept_as_shipped)
         docs_by_shape[name] = documents_of(corpus)
         log.info("%s: indexing", name)
         seconds = build_index(corpus, corpus.parent / "index")
@@ -166,7 +179,7 @@ def main() -> None:
     for name, r in results.items():
         ks, ks_all = r["answers_old"]["key_string_accuracy"], r["answers_all"]["key_string_accuracy"]
         rows.append([name, f"{sum(r['outline_same'].values())}/{len(r['outline_same'])}",
-                     f"{min(r['han_kept'].values()):.4f}", r["index_seconds"],
+                     f"{min(r['han_kept'].values()):.4f}–{max(r['han_kept'].values()):.4f}", r["index_seconds"],
                      r["retrieval"]["hybrid"]["hit@5"], r["retrieval"]["hybrid"]["mrr@10"],
                      r["retrieval"]["bm25"]["hit@5"], r["retrieval"]["dense"]["hit@5"],
                      round(ks, 3), round(ks - base["answers_old"]["key_string_accuracy"], 3),
@@ -174,7 +187,7 @@ def main() -> None:
                      round(r["answers_all"]["answer_correct"], 3),
                      r["answers_all"]["abstention"]["precision"], r["answers_all"]["abstention"]["recall"],
                      r["answers_all"]["citation_support"]])
-    header = ["shape", "top outline = shipped", "min han kept", "index s", "hybrid hit@5", "hybrid MRR@10",
+    header = ["shape", "top outline = shipped", "han kept (min–max)", "index s", "hybrid hit@5", "hybrid MRR@10",
               "bm25 hit@5", "dense hit@5", "old key-string acc", "Δ vs shipped", "old answer correct",
               "all key-string acc", "all answer correct", "abstention P", "abstention R", "citation support"]
     old_n = base["answers_old"]["questions"]
@@ -183,7 +196,9 @@ def main() -> None:
         "",
         f"Measured {env['date']} on {env['cpus']} CPUs, commit {env['git_commit']}. `python bench/reshaped_seeds.py`.",
         "",
-        f"Each shape is a copy of corpus/ with the same manifest; every file rewritten ({', '.join(SHAPES)}).",
+        f"Each shape is a copy of corpus/ with the same manifest; every file rewritten ({', '.join(SHAPES)}),",
+        "except page-fragment captures of a document-sharing site, kept as shipped (their fragment markers",
+        f"are line-based, so no capture produces them flattened or wrapped): {', '.join(sorted(kept_as_shipped)) or 'none'}.",
         f"Retrieval: {len(located)} answerable main-corpus questions whose evidence quotes are found verbatim in",
         f"every shape. Answers: the {old_n} questions written before question kinds (\"old\", issue 13's key-string",
         f"bar: within 0.05 of as shipped) and all {len(questions)} main-corpus questions.",
@@ -194,7 +209,7 @@ def main() -> None:
             f"{name}: {', '.join(r['key_misses_old']) or 'none'}" for name, r in results.items()),
         "",
     ]
-    data = {"environment": env, "located_questions": len(located), "questions": len(questions), "shapes": results}
+    data = {"environment": env, "kept_as_shipped": sorted(kept_as_shipped), "located_questions": len(located), "questions": len(questions), "shapes": results}
     json_path, md_path = write_report(args.out, REPORT_NAME, data, "\n".join(md))
     print(f"wrote {md_path} and {json_path}")
 
