@@ -208,13 +208,21 @@ class ChineseTokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """Split ``text`` into keyword tokens, without punctuation or stopwords."""
+        return self._tokens(text, self.settings.search_mode)
+
+    def words(self, text: str) -> list[str]:
+        """Like ``tokenize`` but the words themselves only, never the parts of a compound that
+        search mode adds ("工程技术研究中心", not also "工程")."""
+        return self._tokens(text, False)
+
+    def _tokens(self, text: str, parts: bool) -> list[str]:
         if not text:
             return []
         s, stop, out = self.settings, self._stopwords, []
         for match in _SCAN.finditer(normalize_width(text)):
             kind, token = match.lastgroup, match.group()
             if kind == "han":
-                out.extend(w for w in self._cut_han(token) if w not in stop)
+                out.extend(w for w in self._cut_han(token, parts) if w not in stop)
             elif len(token) > MAX_TOKEN_CHARS or (kind == "num" and not s.keep_numbers):
                 continue
             else:
@@ -227,14 +235,14 @@ class ChineseTokenizer:
         """Tokenize each text."""
         return [self.tokenize(t) for t in texts]
 
-    def _cut_han(self, run: str) -> Iterator[str]:
+    def _cut_han(self, run: str, parts: bool = True) -> Iterator[str]:
         segmenter = self._segmenter()
         for start in range(0, len(run), MAX_RUN_CHARS):
             piece = run[start : start + MAX_RUN_CHARS]
             words = segmenter.cut(piece, HMM=True) if self.settings.hmm else self._segment(piece)
             for word in words:
                 yield word
-                if self.settings.search_mode and len(word) > 2:
+                if parts and len(word) > 2:
                     yield from self._parts(word)
 
     def _segment(self, text: str, whole: bool = True) -> list[str]:

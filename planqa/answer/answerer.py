@@ -38,7 +38,7 @@ import numpy as np
 
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
-from planqa.answer.kinds import (COMPARE, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField, subject_forms,
+from planqa.answer.kinds import (CHOICE_WINDOW, COMPARE, choice_alternatives, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField, subject_forms,
                                  asked_topic, document_field, frame_fit, question_frame, split_parts, value_forms,
                                  DRAFT_MARK)
 from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
@@ -93,7 +93,8 @@ class Answerer:
         self._chunk_vectors: np.ndarray | None = None
         self._normalized: dict[str, str] | None = None  # document texts as words are matched
         self._known_places = known_places(d.region for d in self.index.documents.infos() if d.region)
-        self.plan_names = PlanNames.build(self.index.documents.infos(), self.index.tokenizer.tokenize)
+        self.plan_names = PlanNames.build(self.index.documents.infos(), self.index.tokenizer.tokenize,
+                                          getattr(self.index.tokenizer, "words", None))
         memoize_queries(searcher)  # the search and the sentence scoring share one question vector
 
     @classmethod
@@ -207,7 +208,7 @@ class Answerer:
             return self._compare(text, info, targets)
         hits, query_vector = self._search_with_vector(text, info, named or None)
         ranked = self.rank(text, info, hits, query_vector)
-        pool = [i for i in ranked if eligible(i.features, info)]
+        pool = _choice_first(text, [i for i in ranked if eligible(i.features, info)])
         best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
         foreign = self.foreign_place(text)
         log.info("question %r: types %s, confidence %.3f%s", text, sorted(info.types), best,
@@ -245,6 +246,9 @@ class Answerer:
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
                 run = self._enumeration(chosen[0]) if chosen and not info.typed else []
                 follow = self._continuation(chosen[0]) if chosen and not info.typed and not run else []
+                if not run and not follow and len(chosen) == 1 and not info.typed \
+                        and ("how" in info.types or WHY.search(text)):
+                    follow = self._paragraph_rest(chosen[0])
                 if run:
                     chosen = run
                 elif follow:
@@ -562,6 +566,24 @@ class Answerer:
             rest = [Scored(o, {}) for o in self.table.within(c.doc_id, c.end, line_end) if o.kind == "sentence"]
             return rest[: s.max_sentences - 1]  # an item's lead-in and its first sentences
         return []
+
+    def _paragraph_rest(self, item: Scored) -> list[Scored]:
+        """For a how/why question answered by one sentence: the sentences after it in its
+        paragraph (a procedure or a reason runs on: "分值相同时，按…排名。…仍相同的，按…"),
+        at most ``max_sentences - 1`` and ``PARAGRAPH_REST_CHARS`` characters."""
+        c = item.candidate
+        doc = self.documents[c.doc_id]
+        line_end = _line_bounds(doc.text, c.start, c.end)[1]
+        rest: list[Scored] = []
+        size = 0
+        for other in self.table.within(c.doc_id, c.end, line_end):
+            if other.kind != "sentence" or len(rest) >= self.settings.max_sentences - 1:
+                break
+            size += len(other.quote)
+            if size > PARAGRAPH_REST_CHARS:
+                break
+            rest.append(Scored(other, {}))
+        return rest
 
     def _paragraph_leads(self, doc: Any, sec: Any) -> list[Scored]:
         """The first sentence of each paragraph of a section without sub-headings, when the
@@ -937,6 +959,11 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
     return None
 
 
+# A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
+WHY = re.compile(r"为什么|为何|原因|缘由|理由")
+PARAGRAPH_REST_CHARS = 240  # at most this much of a paragraph follows a how/why answer sentence
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Start and end of the line(s) of ``text`` holding ``text[start:end]``."""
     line_end = text.find("\n", end)
@@ -976,3 +1003,14 @@ def _heading_item(doc: Any, section: Any) -> Scored:
     """A section's heading line as a candidate to quote (in a list or location answer)."""
     return Scored(Candidate(doc.doc_id, section.start, section.heading_end,
                             doc.text[section.start:section.heading_end], "sentence", section.path, 0), {})
+
+
+def _choice_first(text: str, pool: list[Scored]) -> list[Scored]:
+    """For a "A还是B" question, the best candidates that name an alternative in their own words
+    come first (a table row whose header says it counts less than the note that states it)."""
+    alternatives = choice_alternatives(text)
+    if not alternatives:
+        return pool
+    head = pool[:CHOICE_WINDOW]
+    naming = [i for i in head if any(alt in i.candidate.quote for alt in alternatives)]
+    return naming + [i for i in pool if i not in naming] if naming else pool

@@ -200,3 +200,23 @@ def asked_topic(question: str) -> str | None:
         if match:
             return re.sub(r"^(关于|涉及|针对|对)", "", match.group("topic")).strip("的“”\"")
     return None
+
+
+# -------------------------------------------------------------------- choice
+
+# "指标是约束性的还是预期性的？", "是市级还是省级": the answer names one of the alternatives.
+# The right one runs from 还是 to 的 or the end; the left one is as long, just before (的)还是.
+_CHOICE = re.compile(r"还是([\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?:的|[？?。，,]|$)")
+CHOICE_WINDOW = 10  # the alternatives are looked for in this many best candidates
+
+
+def choice_alternatives(question: str) -> list[str]:
+    """The two alternatives of a "A还是B" question (without 的), else []."""
+    match = _CHOICE.search(question)
+    if match is None:
+        return []
+    right = match.group(1)
+    before = question[:match.start()]
+    before = before[:-1] if before.endswith("的") else before
+    left = before[-len(right):]
+    return [alt for alt in (left, right) if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,8}", alt)]

@@ -36,7 +36,8 @@ from planqa.retrieve.query import ABBREVIATIONS, PERIOD_NAMES, region_aliases
 from planqa.tokenize import normalize_width
 
 UNIT = (r"(?:%|％|‰|个百分点|万平方米|平方米|亿元|万元|千元|元|家|个|名|人次|人|件|项|所|套|座|亩|倍|次|台|"
-        r"条|批|篇|支|类|只|吨|公里|千米|米)")  # not 年: a year is no quantity
+        r"条|批|篇|支|类|只|吨|公里|千米|米|周岁|岁|个月|小时|分钟|分(?!之)|种|户|张|份|辆|公顷|千瓦|床)")
+# (not 年 or 日: a year or a date is no quantity)
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|千|百)?" + UNIT)  # "1万个", "3.5亿元"
 _TARGET_CUE = re.compile(r"(目标|达到|力争|到20\d\d年|至20\d\d年|20\d\d年前|突破|提升至|提高到|以上|确保|新增|累计)")
 _BASELINE_CUE = re.compile(r"(由20\d\d年|从20\d\d年|增长至|提高至|增加到|增长到|拥有|现有|实现|已|共|达(?!到))")
@@ -273,7 +274,8 @@ def states_unit(candidate: Candidate, unit: str) -> bool:
         return unit in indicator.unit or unit == "个"
     if unit == "个":  # a count, in whatever measure word the text uses (12家, 5所), not a share
         return bool(re.search(_NUMERAL + r"\s*(?:万|亿)?(?:个|家|名|人|件|项|所|套|座|台|条|批|篇|支|类|只|处|户|张)", candidate.quote))
-    return bool(re.search(_NUMERAL + r"\s*(?:万|亿|千|百)?" + re.escape(unit), candidate.quote))
+    measure = "周?岁" if unit == "岁" else re.escape(unit)  # 年满30周岁 answers 满多少岁
+    return bool(re.search(_NUMERAL + r"\s*(?:万|亿|千|百)?" + measure, candidate.quote))
 
 
 def metadata_fit(candidate: Candidate, document: Document, question: QuestionInfo) -> float:

@@ -60,11 +60,14 @@ class PlanNames:
 
     words: dict[str, set[str]] = field(default_factory=dict)  # word -> doc_ids it names
     documents: int = 0
+    words_of: Callable[[str], list[str]] | None = None  # a question's words (no sub-words)
 
     @classmethod
-    def build(cls, documents: Iterable[Any], tokenize: Callable[[str], list[str]]) -> PlanNames:
-        """From documents (anything with doc_id, title, issuer, level, region, period)."""
-        table = cls()
+    def build(cls, documents: Iterable[Any], tokenize: Callable[[str], list[str]],
+              words_of: Callable[[str], list[str]] | None = None) -> PlanNames:
+        """From documents (anything with doc_id, title, issuer, level, region, period);
+        ``words_of`` splits a question into words (two-character naming words must be one)."""
+        table = cls(words_of=words_of)
         docs = list(documents)
         table.documents = len(docs)
         for doc in docs:
@@ -84,6 +87,12 @@ class PlanNames:
         table.words = {w: ids for w, ids in table.words.items() if len(ids) <= limit}
         return table
 
+    def _present(self, text: str) -> list[str]:
+        """Naming words found in ``text``: a two-character word only as a word of it ("工程" of a
+        title is not named by "工程技术研究中心"), longer ones anywhere in it."""
+        tokens = set(self.words_of(text)) if self.words_of is not None else None
+        return [w for w in self.words if w in text and (tokens is None or len(w) > 2 or w in tokens)]
+
     def weight(self, word: str) -> float:
         return math.log((self.documents + 1) / len(self.words[word]))
 
@@ -91,7 +100,7 @@ class PlanNames:
         """doc_id -> sum of the weights of its naming words found in ``text`` (longest first,
         a shorter word inside a found one does not count again)."""
         found: list[str] = []
-        for word in sorted((w for w in self.words if w in text), key=len, reverse=True):
+        for word in sorted(self._present(text), key=len, reverse=True):
             if not any(word in longer for longer in found):
                 found.append(word)
         out: dict[str, float] = {}
@@ -118,4 +127,4 @@ class PlanNames:
 
     def mentions(self, text: str) -> list[str]:
         """The naming words that occur in ``text`` (to carry over to the parts of a question)."""
-        return [w for w in self.words if w in text]
+        return self._present(text)
