@@ -294,6 +294,14 @@ class Answerer:
             match = pattern.search(doc.text) if pattern is not None else None
             if field.name == "basis":
                 match = _basis(doc, pattern)
+            if field.name == "attachments":
+                items = self._attachment_items(doc, match)
+                if items:
+                    found_any = True
+                    if len(docs) > 1:
+                        composer.lines.append(f"【{doc.title}】")
+                    composer.add(items, new_line=len(docs) == 1)
+                continue
             if match is not None:
                 item = self._line_at(doc, match.start())  # the text states it: quote that
             if not value and item is None:
@@ -315,6 +323,30 @@ class Answerer:
         result = self._result(text, answer, False, 1.0, composer.citations, [])
         result["document_fact"] = field.name
         return result
+
+    def _attachment_items(self, doc: Any, match: re.Match[str] | None) -> list[Scored]:
+        """A document's attachments: the "附件：1. X" line and the numbered lines after it, else
+        the headings of its 附件 sections (附件1 with the title under it)."""
+        text = doc.text
+        items: list[Scored] = []
+        if match is not None:
+            start = match.start()
+            while True:
+                end = text.find("\n", start)
+                end = len(text) if end == -1 else end
+                items.append(_line_item(doc, start, end))
+                nxt = end + 1
+                bare = not items[1:] and re.fullmatch(r"附件[:：]", text[start:end].strip()) is not None
+                if nxt >= len(text) or not (bare or re.match(r"\s*\d{1,2}\s*[.．、]", text[nxt:nxt + 6])) \
+                        or len(items) >= self.settings.list_items:
+                    break
+                start = nxt  # "附件：" alone on its line: the title is on the next
+            return items
+        for sec in doc.sections:
+            if len(sec.path) == 1 and re.match(r"附件\s*\d{0,2}$", sec.path[0].strip()):
+                children = [x for x in doc.sections if len(x.path) == 2 and x.path[0] == sec.path[0]]
+                items.append(_heading_item(doc, children[0] if children else sec))
+        return items[: self.settings.list_items]
 
     def _stating_line(self, doc: Any, name: str, value: str) -> Scored | None:
         """The sentence (or heading line) of ``doc`` that states ``value``; issuers and dates are
@@ -882,7 +914,7 @@ class Answerer:
 
 # Document facts that only the record or a stating line gives: when neither has it, abstain
 # (the best passage would be a random body sentence); a 规划期 may be put in other words.
-ABSTAINING_FIELDS = {"doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft", "basis"}
+ABSTAINING_FIELDS = {"attachments", "doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft", "basis"}
 REVIEW_HIT_WEIGHT = 0.8  # their fused scores come from a search of their own: counted a little less
 LOCATION_NAMED = 0.6  # headings naming this share of a location question's words hold the answer
 MAX_LOCATION_LEVELS = 4  # headings shown above a located passage (章 > 节 > 条 …)
@@ -1003,6 +1035,13 @@ def _heading_item(doc: Any, section: Any) -> Scored:
     """A section's heading line as a candidate to quote (in a list or location answer)."""
     return Scored(Candidate(doc.doc_id, section.start, section.heading_end,
                             doc.text[section.start:section.heading_end], "sentence", section.path, 0), {})
+
+
+def _line_item(doc: Any, start: int, end: int) -> Scored:
+    """The line ``doc.text[start:end]`` as a candidate to quote, under its innermost section."""
+    holding = [sec for sec in doc.sections if sec.start <= start < sec.end]
+    path = max(holding, key=lambda x: len(x.path)).path if holding else ()
+    return Scored(Candidate(doc.doc_id, start, end, doc.text[start:end], "sentence", path, 0), {})
 
 
 def _choice_first(text: str, pool: list[Scored]) -> list[Scored]:

@@ -55,8 +55,8 @@ DOCUMENT_FIELDS = [
     DocumentField("valid_until", "有效期", re.compile(r"(有效期|有效至|截止到?什么时候|什么时候(失效|到期|截止))")),
     DocumentField("drafter", "起草（编制）单位", re.compile(r"(起草单位|编制单位|起草人|编制机构|谁起草|谁编制|哪些单位(起草|编制))")),
     DocumentField("issuer", "发文机关", re.compile(r"(发文机关|发文单位|发布单位|发布机关|印发单位|制定单位|"
-                                               r"哪个(部门|单位|机关)(印发|发布|制定|编制|出台|发的|下发)|谁(印发|发布|制定|编制|出台)|"
-                                               r"(由|是)(哪个|哪些|什么)(部门|单位|机关).{0,4}(印发|发布|制定|编制|出台))")),
+                                               r"哪(个|家)(部门|单位|机关|机构|部委)(印发|发布|制定|编制|出台|发的|下发)|谁(印发|发布|制定|编制|出台|发的)|"
+                                               r"(由|是)(哪个|哪家|哪些|什么)(部门|单位|机关|机构|部委).{0,4}(印发|发布|制定|编制|出台|发的|下发))")),
     DocumentField("date", "印发日期", re.compile(r"(印发日期|成文日期|发布日期|发文日期|发布时间|印发时间|"
                                              r"(什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月).{0,4}(印发|发布|出台|制定|发文|下发|成文|签发)|"
                                              r"(印发|发布|出台|成文)(于|是在)?(什么时候|何时|哪天|哪一年)|"
@@ -65,12 +65,16 @@ DOCUMENT_FIELDS = [
                                               r"管(多少|几)年|覆盖(哪|多少|几)(几)?年)")),
     DocumentField("basis", "编制依据", re.compile(r"(依据|根据|按照)(什么|哪些|哪个|哪份)(文件|规定|法规|要求|标准)?.{0,8}(编制|制定|起草|出台)|"
                                             r"(编制|制定|起草|出台)(的)?依据|依据(是|有)(什么|哪些)")),
+    DocumentField("attachments", "附件", re.compile(r"(附了|附有|带了|带有|有)(哪[几些]个?|几个|什么|多少个?)附件|"
+                                                  r"附件(有|是|包括)(哪[几些]|什么|几个)|几个附件|哪[几些]个?附件")),
     DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
 ]
 # Where the text states a fact the document record may lack: the sentence that says it (the basis
 # only in the document's opening part, and "编制X规划" only for the document's own title).
 STATING_PATTERNS = {
     "effective_date": re.compile(r"自[^。；\n]{0,24}?起(?:施行|实施|执行|生效)"),
+    # the 公文 attachment list after the body: "附件：1. X" (its other items on the lines after it)
+    "attachments": re.compile(r"(?m)^附件[:：]\s*\S"),
     "valid_until": re.compile(r"有效期(?:为|至|调整至)?[^。；\n]{0,24}"),
     "drafter": re.compile(r"(?:起草单位|编制单位|主要起草人)[:：][^\n]{2,300}"),
     "period": re.compile(r"(?:规划期|规划期限|规划年限|规划时限|实施期限|实施期)(?:为|是|：|:|从)[^。；\n]{0,30}"),

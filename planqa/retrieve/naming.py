@@ -26,6 +26,7 @@ FORM_WORDS = {
 }
 # Level words a question may use for a document of that level.
 LEVEL_WORDS = {"国家": ("国家", "全国", "国家级", "中央"), "省": ("省级", "全省"), "直辖市": ("市级",)}
+DOC_NUMBER_WEIGHT = 10.0  # far above any word's weight (log of the document count)
 MAX_SHARE = 0.34  # a word in more than this share of the documents names none of them
 MIN_WORD = 2
 
@@ -61,6 +62,7 @@ class PlanNames:
     words: dict[str, set[str]] = field(default_factory=dict)  # word -> doc_ids it names
     documents: int = 0
     words_of: Callable[[str], list[str]] | None = None  # a question's words (no sub-words)
+    numbers: dict[str, set[str]] = field(default_factory=dict)  # 文号 -> doc_ids ("穗医保规字〔2019〕4号")
 
     @classmethod
     def build(cls, documents: Iterable[Any], tokenize: Callable[[str], list[str]],
@@ -83,6 +85,9 @@ class PlanNames:
                     words |= set(spoken)
             for word in words:
                 table.words.setdefault(word, set()).add(doc.doc_id)
+            number = _number_key(getattr(doc, "doc_number", "") or "")
+            if len(number) >= 5:
+                table.numbers.setdefault(number, set()).add(doc.doc_id)
         limit = max(1, int(MAX_SHARE * table.documents)) if table.documents >= 4 else table.documents
         table.words = {w: ids for w, ids in table.words.items() if len(ids) <= limit}
         return table
@@ -104,6 +109,11 @@ class PlanNames:
             if not any(word in longer for longer in found):
                 found.append(word)
         out: dict[str, float] = {}
+        key = _number_key(text)
+        for number, ids in self.numbers.items():
+            if number in key:  # a document's own 文号 names it whatever else is said
+                for doc_id in ids:
+                    out[doc_id] = out.get(doc_id, 0.0) + DOC_NUMBER_WEIGHT
         for word in found:
             for doc_id in self.words[word]:
                 out[doc_id] = out.get(doc_id, 0.0) + self.weight(word)
@@ -128,3 +138,8 @@ class PlanNames:
     def mentions(self, text: str) -> list[str]:
         """The naming words that occur in ``text`` (to carry over to the parts of a question)."""
         return self._present(text)
+
+
+def _number_key(text: str) -> str:
+    """A 文号 as compared: brackets of any form as one, spaces out (穗医保规字[2019]4号 = 〔2019〕)."""
+    return re.sub(r"\s+", "", re.sub(r"[〔［\[【(（]", "〔", re.sub(r"[〕］\]】)）]", "〕", text)))
