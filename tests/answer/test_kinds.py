@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planqa.answer.kinds import (COMPARE, LIST, LOCATION, date_forms, document_field, frame_fit, question_frame,
-                                 split_parts, value_forms)
+from planqa.answer.kinds import (COMPARE, LIST, LOCATION, choice_alternatives, date_forms, document_field, frame_fit,
+                                 question_frame, split_parts, value_forms)
 from planqa.retrieve.naming import PlanNames, issuer_names
 
 
@@ -81,6 +81,7 @@ class _Doc:
     level: str | None = None
     region: str | None = None
     period: str | None = None
+    doc_number: str | None = None
 
 
 def _tokenize(text: str) -> list[str]:
@@ -109,3 +110,32 @@ def test_issuer_abbreviations():
     assert "发改委" in issuer_names("国家发展和改革委员会")
     assert "能源局" in issuer_names("国家能源局")
     assert "医疗保障局" in issuer_names("广州市医疗保障局、广州市财政局")
+
+
+def test_a_two_character_naming_word_must_be_a_word_of_the_question_and_a_doc_number_names_its_document():
+    import jieba
+
+    docs = [
+        _Doc("bqw", "江门市科技赋能“百县千镇万村高质量发展工程”实施方案", "江门市科学技术局", "地级市", "江门市"),
+        _Doc("mn", "茂名市茂南区科技创新“十四五”规划", None, "区", "茂名市茂南区", "十四五"),
+        _Doc("gz", "广州市社会医疗保险统筹基金支付门诊特定病种费用范围及标准", "广州市医疗保障局", "地级市", "广州市",
+             doc_number="穗医保规字〔2019〕4号"),
+        _Doc("gd", "广东多项医保新措1月1日起实施", None, "省", "广东省"),
+        _Doc("kp", "开平市科技创新“十四五”规划", None, "市", "开平市", "十四五"),
+    ]
+    names = PlanNames.build(docs, _tokenize, lambda text: [t for t in jieba.cut(text) if t.strip()])
+    assert names.named("全区省、市工程技术研究中心有多少家？") == []  # 工程 is part of 工程技术
+    assert names.named("百千万工程的主要任务有哪些？") == ["bqw"]
+    assert names.named("穗医保规字[2019]4号通知附了哪几个附件？") == ["gz"]  # bracket form as written
+
+
+def test_choice_questions_give_their_alternatives():
+    assert choice_alternatives("主要指标表里的指标是约束性的还是预期性的？") == ["约束性", "预期性"]
+    assert choice_alternatives("这个方案是市级还是省级的？") == ["市级", "省级"]
+    assert choice_alternatives("台山十四五规划提出哪些任务？") == []
+
+
+def test_attachment_questions_are_document_questions():
+    assert document_field("穗医保规字〔2019〕4号通知附了哪几个附件？").name == "attachments"
+    assert document_field("这个办法有几个附件？").name == "attachments"
+    assert document_field("附件2的准入标准怎么规定高血压病？") is None

@@ -48,6 +48,9 @@ def test_the_unit_asked_must_be_the_figure_s_unit():
     assert not type_fit(cand("应当自变动发生之日起1个月内申报。"), q)["numeric"]
     assert type_fit(cand("家庭年收入低于3.5万元的可以申请。"), q)["numeric"]
     assert states_unit(cand("新建5G基站1万个以上。"), "个") and not states_unit(cand("增长7.5%。"), "个")
+    assert asked_unit("单身人士满多少岁可以独立申请？") == "岁" and states_unit(cand("年满30周岁的单身申请人可独立申请。"), "岁")
+    assert NUMBER_WITH_UNIT.search("年满16周岁的孤儿") and NUMBER_WITH_UNIT.search("给予6个月的过渡期")
+    assert not NUMBER_WITH_UNIT.search("2024年7月26日印发")  # a date is no figure
 
 
 def test_equivalent_terms_and_compounds_found_in_parts():

@@ -1,0 +1,84 @@
+"""Question forms on a small inline index (real embedder): the attachments of a notice named by its
+文号, an age asked as 多少岁, a how-question whose rule runs on in its paragraph, a 还是 choice, and
+a question whose word (工程技术) holds a short title word of another plan (工程)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from answerhelpers import fully_supported
+
+pytestmark = pytest.mark.slow
+
+NOTICE = """某市人民政府办公厅关于印发某市公共租赁住房管理办法的通知
+某府办规〔2024〕13号
+各区人民政府，市政府各部门：
+现将《某市公共租赁住房管理办法》印发给你们，请认真贯彻执行。
+附件：1. 某市公共租赁住房管理办法
+2.某市公共租赁住房申请审核流程
+某市人民政府办公厅
+2024年7月26日
+某市公共租赁住房管理办法
+第一条 为规范公共租赁住房管理，制定本办法。
+第二十一条 申请公共租赁住房原则上以家庭为单位。具有完全民事行为能力，且年满30周岁的单身申请人可独立申请；年满16周岁的孤儿，具有完全民事行为能力的，也可以独立申请。
+第二十六条 轮候对象按登记时间先后排序，登记时间相同时，按照在本市缴纳社会保险时长排序。社会保险时长相同的，按照持有本省居住证时长排序。仍相同的，由电脑随机确定顺序。
+第三十条 主要指标如下表所列。注：以上指标均为预期性指标。
+"""
+
+PLAN = """某县科技赋能乡村振兴示范工程实施方案
+一、工作目标
+到2025年，全县建成省级农业科技园区2个，培育农业科技特派员200名。
+二、主要任务
+（一）建设科技示范基地
+依托县农业科学研究所建设科技示范基地5个，示范推广新品种新技术。
+三、发展基础
+至2020年全县工程技术研究中心达18家，其中6家专门从事农产品加工方面的研究。
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory):
+    from planqa.answer import Answerer
+    from planqa.index.build import build_index
+
+    base: Path = tmp_path_factory.mktemp("forms")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    (corpus / "plan.txt").write_text(PLAN, encoding="utf-8")
+    build_index(corpus, base / "index")
+    return Answerer.load(base / "index")
+
+
+def test_attachments_of_a_notice_named_by_its_doc_number(answerer):
+    result = answerer.ask("某府办规〔2024〕13号文附了哪几个附件？")
+    assert not result["abstained"] and result.get("document_fact") == "attachments"
+    assert "某市公共租赁住房管理办法" in result["answer"] and "申请审核流程" in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_an_age_asked_as_how_many_years(answerer):
+    result = answerer.ask("公租房单身人士满多少岁可以独立申请？")
+    assert not result["abstained"] and "30周岁" in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_a_procedure_runs_on_in_its_paragraph(answerer):
+    result = answerer.ask("公租房轮候登记时间相同时怎么排序？")
+    assert not result["abstained"]
+    assert "社会保险时长" in result["answer"] and "居住证时长" in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_a_choice_question_quotes_the_sentence_naming_an_alternative(answerer):
+    result = answerer.ask("公租房办法里的主要指标是约束性的还是预期性的？")
+    assert not result["abstained"] and "预期性" in result["answer"].split("。")[0]
+
+
+def test_a_question_word_holding_a_short_title_word_names_no_plan(answerer):
+    """工程技术研究中心 does not name the plan whose title has 工程 (so it is not the only plan searched)."""
+    assert answerer._named_by("全县工程技术研究中心有多少家？") == ([], False)
+    result = answerer.ask("至2020年全县工程技术研究中心有多少家专门从事农产品加工研究？")
+    assert not result["abstained"] and "6家" in result["answer"]
