@@ -117,7 +117,7 @@ def analyze_question(text: str, query: QueryInfo) -> QuestionInfo:
 # The unit of "多少元/几家/多少万人": a figure in another unit (1个月, 50%) does not answer it.
 # Magnitudes (万/亿) are left out: "多少万元" is answered by "1.2亿元".
 _ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(?:万|亿|千|百)?(元|家|名|人次|人|件|项|所|套|座|亩|倍|台|篇|吨|"
-                         r"公里|千米|平方米|岁|户|辆|张|个|分)(?![之钟])")
+                         r"公里|千米|平方米|岁|户|辆|张|个|分|部|位)(?![之钟])")
 
 
 def asked_unit(text: str) -> str | None:

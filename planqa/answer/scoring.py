@@ -36,7 +36,8 @@ from planqa.retrieve.query import ABBREVIATIONS, PERIOD_NAMES, region_aliases
 from planqa.tokenize import normalize_width
 
 UNIT = (r"(?:%|％|‰|个百分点|万平方米|平方米|亿元|万元|千元|元|家|个|名|人次|人|件|项|所|套|座|亩|倍|次|台|"
-        r"条|批|篇|支|类|只|吨|公里|千米|米|周岁|岁|个月|小时|分钟|分(?!之)|种|户|张|份|辆|公顷|千瓦|床)")
+        r"条|批|篇|支|类|只|吨|微克/立方米|毫克/升|立方米|千瓦时|千克|公斤|克|公里|千米|米|周岁|岁|个月|小时|分钟|"
+        r"分(?!之)|种|户|张|份|辆|公顷|千瓦|床|部|位)")
 # (not 年 or 日: a year or a date is no quantity)
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|千|百)?" + UNIT)  # "1万个", "3.5亿元"
 _TARGET_CUE = re.compile(r"(目标|达到|力争|到20\d\d年|至20\d\d年|20\d\d年前|突破|提升至|提高到|以上|确保|新增|累计)")
@@ -56,6 +57,7 @@ _GENERIC = {"规划", "方案", "提出", "要求", "工程", "科技", "创新"
 # How people ask, not what they ask about (the tokenizer's stopwords miss these).
 _ASKING = re.compile(r"^(?:哪?几[家个所项名件套人座批次]?|哪[个家种所]|哪一?年|一年|时候|什么样|打算|准备|想|不能|能不能|会不会|"
                      r"有没有|看不看|可以|设定|记载|回顾|共有|目标值|人数|总数|分别|定了?|要|按|期间|时期|最近|最新|当前|现在|"
+                     r"截至|截止|截止到|为止|年底|年末|底|"
                      r"[两三四五六几这那该每各]份|两个|三个|几个|[两三四各]地|[两三]市|[两三]区|对比|比较|相比|区别|不同|差异|异同)$")
 
 
@@ -168,7 +170,8 @@ for _group in (("r&d", "研发", "研究与开发", "研究和试验发展", "�
                # an 投入强度 is a share of GDP ("R&D经费投入强度" = "R&D经费占GDP的比重")
                ("强度", "占gdp比重", "占gdp的比重", "占地区生产总值比重", "占地区生产总值的比重", "占生产总值的比重",
                 "占地区生产总值(gdp)的比重", "占地区生产总值(gdp)比重", "占国内生产总值的比重"),
-               ("规划期", "规划期限"), ("实施期", "实施期限")):
+               ("规划期", "规划期限"), ("实施期", "实施期限"),
+               ("pm2.5", "细颗粒物"), ("上市公司", "上市企业"), ("老旧小区", "老旧住宅", "老楼")):
     for _word in _group:
         EQUIVALENTS[_word] = tuple(w for w in _group if w != _word)
 for _short, _long in ABBREVIATIONS.items():  # a question's 高企 is expanded; a plan may write either
@@ -266,6 +269,9 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"
 
 
+SAME_MEASURE = {"名": ("名", "人", "位"), "人": ("人", "名", "位"), "位": ("位", "名", "人"), "台": ("台", "部"), "部": ("部", "台")}
+
+
 def states_unit(candidate: Candidate, unit: str) -> bool:
     """The candidate gives a figure in ``unit`` (any magnitude: 万元 and 亿元 are in 元; 个 also
     counts a figure with another measure word, 分 a score)."""
@@ -274,7 +280,8 @@ def states_unit(candidate: Candidate, unit: str) -> bool:
         return unit in indicator.unit or unit == "个"
     if unit == "个":  # a count, in whatever measure word the text uses (12家, 5所), not a share
         return bool(re.search(_NUMERAL + r"\s*(?:万|亿)?(?:个|家|名|人|件|项|所|套|座|台|条|批|篇|支|类|只|处|户|张)", candidate.quote))
-    measure = "周?岁" if unit == "岁" else re.escape(unit)  # 年满30周岁 answers 满多少岁
+    # 年满30周岁 answers 满多少岁; people are counted in 名, 人 or 位; machines in 台 or 部
+    measure = "周?岁" if unit == "岁" else "(?:" + "|".join(map(re.escape, SAME_MEASURE.get(unit, (unit,)))) + ")"
     return bool(re.search(_NUMERAL + r"\s*(?:万|亿|千|百)?" + measure, candidate.quote))
 
 

@@ -51,6 +51,8 @@ def test_the_unit_asked_must_be_the_figure_s_unit():
     assert asked_unit("单身人士满多少岁可以独立申请？") == "岁" and states_unit(cand("年满30周岁的单身申请人可独立申请。"), "岁")
     assert NUMBER_WITH_UNIT.search("年满16周岁的孤儿") and NUMBER_WITH_UNIT.search("给予6个月的过渡期")
     assert not NUMBER_WITH_UNIT.search("2024年7月26日印发")  # a date is no figure
+    assert NUMBER_WITH_UNIT.search("细颗粒物年均浓度32微克/立方米")
+    assert states_unit(cand("派遣科技特派员280人。"), "名") and states_unit(cand("老楼加装电梯新开工1000部。"), "台")
 
 
 def test_equivalent_terms_and_compounds_found_in_parts():
