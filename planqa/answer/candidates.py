@@ -42,8 +42,8 @@ class Candidate:
 
     def display(self, years: list[int] | None = None) -> str:
         """The answer text: the sentence itself, or an indicator row read as a sentence."""
-        if self.indicator is None:
-            return self.quote.strip()
+        if self.indicator is None:  # a row not read as an indicator shows without its outer bars
+            return self.quote.strip().strip("|｜").strip()
         return render_indicator(self.indicator, years or [])
 
 
@@ -72,9 +72,11 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    """Spaces and table-cell bars off both ends (a sentence of a table line the reader could not
+    read as rows ends in " |", which an answer must not quote as if it ended the sentence)."""
+    while start < end and (text[start].isspace() or text[start] in "|｜"):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "|｜"):
         end -= 1
     return start, end
 

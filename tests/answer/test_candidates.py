@@ -61,3 +61,14 @@ def test_statement_headings():
     assert not states_something("四、保障措施")
     assert not states_something("第三章 主要任务")
     assert not states_something("（二）完善创新平台体系")
+
+
+def test_a_row_not_read_as_an_indicator_shows_without_its_outer_bars():
+    """Its answer sentence must stay a substring of the quote (citation support)."""
+    from planqa.answer.candidates import Candidate
+    from planqa.answer.compose import sentence_text
+
+    quote = "加分指标 | 3 | 急需工种 | 最高再加分不超过20分。 |"
+    row = Candidate("gz", 0, len(quote), quote, "row", ("附件",), 0)
+    shown = sentence_text(row.display())
+    assert shown.endswith("20分。") and shown.rstrip("。") in quote
