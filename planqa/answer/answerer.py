@@ -529,10 +529,11 @@ class Answerer:
                 children = self._paragraph_leads(doc, sec)
                 if len(children) < 2:
                     continue
-            score = lexical(concepts, normalize(sec.path[-1]), "", self._idf_table())
-            if subject and any(form in sec.path[-1] for form in subject_forms(subject.group(1))):
-                score += 1.0 if subject.group(1) in sec.path[-1] else 0.9
-            if any(q in sec.path[-1] for q in quoted):
+            heading = _named_heading(doc, sec)
+            score = lexical(concepts, normalize(heading), "", self._idf_table())
+            if subject and any(form in heading for form in subject_forms(subject.group(1))):
+                score += 1.0 if subject.group(1) in heading else 0.9
+            if any(q in heading for q in quoted):
                 score += 2.0  # "“优化科技创新生态体系”这一任务下分哪几块": the section it quotes
             if score > best_score:
                 best, best_score = (sec, children), score
@@ -1035,6 +1036,21 @@ def _heading_item(doc: Any, section: Any) -> Scored:
     """A section's heading line as a candidate to quote (in a list or location answer)."""
     return Scored(Candidate(doc.doc_id, section.start, section.heading_end,
                             doc.text[section.start:section.heading_end], "sentence", section.path, 0), {})
+
+
+ATTACHMENT_LABEL = re.compile(r"附件\s*\d{0,2}[：:]?")
+MAX_ATTACHMENT_TITLE = 60
+
+
+def _named_heading(doc: Any, sec: Any) -> str:
+    """A section's heading as its subject is named: an attachment's bare label ("附件2") with the
+    title line under it ("附件 包头市数字政府建设考评指标")."""
+    heading = sec.path[-1]
+    if not ATTACHMENT_LABEL.fullmatch(heading.strip()):
+        return heading
+    end = doc.text.find("\n", sec.heading_end + 1)
+    title = doc.text[sec.heading_end:len(doc.text) if end == -1 else end].strip()
+    return f"{heading} {title}" if 0 < len(title) <= MAX_ATTACHMENT_TITLE else heading
 
 
 def _line_item(doc: Any, start: int, end: int) -> Scored:
