@@ -46,7 +46,7 @@ from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidenc
                                    normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
 from planqa.retrieve.naming import PlanNames
-from planqa.retrieve.query import analyze_query, expand_abbreviations, region_aliases
+from planqa.retrieve.query import PERIOD_NAMES, analyze_query, expand_abbreviations, region_aliases
 from planqa.retrieve.validate import validate_query
 
 log = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ class Answerer:
             return self._compare(text, info, targets)
         hits, query_vector = self._search_with_vector(text, info, named or None)
         ranked = self.rank(text, info, hits, query_vector)
-        pool = _choice_first(text, [i for i in ranked if eligible(i.features, info)])
+        pool = _quoted_first(text, _choice_first(text, [i for i in ranked if eligible(i.features, info)]))
         best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
         foreign = self.foreign_place(text)
         log.info("question %r: types %s, confidence %.3f%s", text, sorted(info.types), best,
@@ -433,7 +433,7 @@ class Answerer:
             for scope in _current_first(self.documents, docs, info):
                 hits, vector = self._search_with_vector(own, sub, scope)
                 all_hits += hits
-                pool = [i for i in self.rank(own, sub, hits, vector) if eligible(i.features, sub)]
+                pool = _quoted_first(own, [i for i in self.rank(own, sub, hits, vector) if eligible(i.features, sub)])
                 best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
                 if pool and best >= needed:
                     break
@@ -1058,6 +1058,20 @@ def _line_item(doc: Any, start: int, end: int) -> Scored:
     holding = [sec for sec in doc.sections if sec.start <= start < sec.end]
     path = max(holding, key=lambda x: len(x.path)).path if holding else ()
     return Scored(Candidate(doc.doc_id, start, end, doc.text[start:end], "sentence", path, 0), {})
+
+
+_QUOTED_TERM = re.compile(r"[“\"]([^”\"“]{2,12})[”\"]")
+
+
+def _quoted_first(text: str, pool: list[Scored]) -> list[Scored]:
+    """A term the question quotes ("都提到了“飞地”…分别是什么飞地") is its topic: the best
+    candidates that hold it come first (period names excepted: “十四五” names a plan)."""
+    terms = [t for t in _QUOTED_TERM.findall(text) if t not in PERIOD_NAMES and not re.fullmatch(r"十[一二三四五六]五", t)]
+    if not terms:
+        return pool
+    head = pool[:CHOICE_WINDOW]
+    holding = [i for i in head if any(t in i.candidate.quote for t in terms)]
+    return holding + [i for i in pool if i not in holding] if holding else pool
 
 
 def _choice_first(text: str, pool: list[Scored]) -> list[Scored]:

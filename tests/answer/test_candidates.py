@@ -72,3 +72,18 @@ def test_a_row_not_read_as_an_indicator_shows_without_its_outer_bars():
     row = Candidate("gz", 0, len(quote), quote, "row", ("附件",), 0)
     shown = sentence_text(row.display())
     assert shown.endswith("20分。") and shown.rstrip("。") in quote
+
+
+def test_a_quoted_term_and_a_choice_bring_their_candidates_forward():
+    from planqa.answer.answerer import _choice_first, _quoted_first
+    from planqa.answer.candidates import Candidate
+    from planqa.answer.scoring import Scored
+
+    def item(text: str) -> Scored:
+        return Scored(Candidate("d", 0, len(text), text, "sentence", ("一、",), 0), {}, 1.0)
+
+    pool = [item("每年编制项目清单、工作清单。"), item("在东部县设立“反向飞地”，共享科技资源。")]
+    assert _quoted_first("两份文件说的“飞地”分别是什么？", pool)[0] is pool[1]
+    assert _quoted_first("“十四五”期间的任务有哪些？", pool) == pool  # a period name is no topic
+    rows = [item("国家高新技术企业 | 家 | 148 | 200"), item("注：以上指标均为预期性指标。")]
+    assert _choice_first("指标是约束性的还是预期性的？", rows)[0] is rows[1]
