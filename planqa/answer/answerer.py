@@ -442,7 +442,9 @@ class Answerer:
             if pool and best >= needed:
                 best_overall = max(best_overall, best)
                 composer.lines.append(f"【{self.documents[pool[0].candidate.doc_id].title or label}】")
-                composer.add([pool[0]])
+                # a heading quoted alone ("2.2035年远期目标") goes on with its body, as in a single answer
+                follow = self._continuation(pool[0]) if not ANNOUNCES.search(pool[0].candidate.quote) else []
+                composer.add([pool[0], *follow[: s.max_sentences - 1]])
                 chosen_all.append(pool[0])
                 groups.append({"region": doc.region, "doc_id": pool[0].candidate.doc_id, "title": doc.title,
                                "citations": [composer.citations[-1]["n"]]})
@@ -597,6 +599,11 @@ class Answerer:
         line_start, line_end = _line_bounds(doc.text, c.start, c.end)
         if line_start == c.start and len(c.quote) <= MAX_LEAD_CHARS and ITEM_LABEL.match(c.quote):
             rest = [Scored(o, {}) for o in self.table.within(c.doc_id, c.end, line_end) if o.kind == "sentence"]
+            if not rest and doc.text[c.start:line_end].strip() == c.quote.strip() \
+                    and len(c.quote.strip()) <= MAX_TITLE_LINE and not re.search(r"[，,；;：:！？]", c.quote):
+                # a numbered title on a line of its own ("2.2035年远期目标。"): its text is the next line
+                nxt_end = _line_bounds(doc.text, line_end + 1, line_end + 1)[1] if line_end < len(doc.text) else line_end
+                rest = [Scored(o, {}) for o in self.table.within(c.doc_id, line_end + 1, nxt_end) if o.kind == "sentence"]
             return rest[: s.max_sentences - 1]  # an item's lead-in and its first sentences
         return []
 
@@ -994,7 +1001,8 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
 
 # A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
 WHY = re.compile(r"为什么|为何|原因|缘由|理由")
-PARAGRAPH_REST_CHARS = 240  # at most this much of a paragraph follows a how/why answer sentence
+PARAGRAPH_REST_CHARS = 240
+MAX_TITLE_LINE = 20  # a numbered line this short, without a clause mark, is a title  # at most this much of a paragraph follows a how/why answer sentence
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:

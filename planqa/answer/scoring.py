@@ -172,7 +172,8 @@ for _group in (("r&d", "研发", "研究与开发", "研究和试验发展", "�
                 "占地区生产总值(gdp)的比重", "占地区生产总值(gdp)比重", "占国内生产总值的比重"),
                ("规划期", "规划期限"), ("实施期", "实施期限"),
                ("pm2.5", "细颗粒物"), ("上市公司", "上市企业"), ("老旧小区", "老旧住宅", "老楼"),
-               ("医保", "医疗保险", "医疗保障"), ("一共", "共有", "总共", "合计", "总数")):
+               ("医保", "医疗保险", "医疗保障"), ("一共", "共有", "总共", "合计", "总数"),
+               ("远景目标", "远期目标", "长远目标", "远景", "远期")):
     for _word in _group:
         EQUIVALENTS[_word] = tuple(w for w in _group if w != _word)
 for _short, _long in ABBREVIATIONS.items():  # a question's 高企 is expanded; a plan may write either
