@@ -30,6 +30,8 @@ NOTICE = """某市人民政府办公厅关于印发某市公共租赁住房管�
 PLAN = """某县科技赋能乡村振兴示范工程实施方案
 一、工作目标
 到2025年，全县建成省级农业科技园区2个，培育农业科技特派员200名。
+2.2035年远期目标。
+到2035年，全县农业科技进步贡献率进入全省前列，县域创新体系基本完善。
 二、主要任务
 （一）建设科技示范基地
 依托县农业科学研究所建设科技示范基地5个，示范推广新品种新技术。
@@ -82,3 +84,9 @@ def test_a_question_word_holding_a_short_title_word_names_no_plan(answerer):
     assert answerer._named_by("全县工程技术研究中心有多少家？") == ([], False)
     result = answerer.ask("至2020年全县工程技术研究中心有多少家专门从事农产品加工研究？")
     assert not result["abstained"] and "6家" in result["answer"]
+
+
+def test_a_numbered_title_line_goes_on_with_the_next_line(answerer):
+    result = answerer.ask("乡村振兴示范工程方案对2035年有什么远景目标？")
+    assert not result["abstained"] and "县域创新体系基本完善" in result["answer"]
+    assert fully_supported(answerer, result)
