@@ -122,14 +122,15 @@ class Answerer:
         for i, part in enumerate(parts):
             asked = part
             if i and document_field(part) is None \
-                    and len(_ASKING_WORDS.sub("", re.sub(r"[？?！!。；;，,\s]", "", part))) <= LEANING_PART_CHARS:
+                    and (len(_ASKING_WORDS.sub("", re.sub(r"[？?！!。；;，,\s]", "", part))) <= LEANING_PART_CHARS
+                         or REFERS_BACK.match(part)):
                 asked = parts[i - 1].rstrip("？?；;") + "，" + part  # "最多能提高多少？" leans on the part before
             result = self._ask_one(asked, default_docs=docs)
             if asked != part and _answered_before(result, results):
                 result = self._ask_one(part, default_docs=docs)  # the part before answered it: ask it alone
             result["question"] = part
-            if docs is None:
-                docs = self._docs_of(part) or sorted({c["doc_id"] for c in result["citations"]}) or None
+            if docs is None:  # the plans that answered the first part (a 十三五 review may be in the 十四五 plan)
+                docs = sorted({c["doc_id"] for c in result["citations"]}) or self._docs_of(part) or None
             results.append(result)
         lines, citations, passages = [], [], []
         for i, result in enumerate(results):
@@ -741,10 +742,12 @@ class Answerer:
         """For a question about what a past year achieved, the plans (of the named region, among
         ``doc_ids``) whose review of where things stand reports that year: their period starts the
         year after."""
-        if not info.years or not info.quantity or question_frame(info.text, True) != "past":
+        # a past period named ("“十三五”期间办了几届") stands for its last year
+        years = info.years or [PERIOD_END[p] for p in info.periods if p in PERIOD_END]
+        if not years or not info.quantity or question_frame(info.text, True) != "past":
             return []
         docs = doc_ids or [d for d, doc in self.documents.items() if not info.regions or doc.region in info.regions]
-        return [d for d in docs if self.documents[d].years and self.documents[d].years[0] - 1 in info.years]
+        return [d for d in docs if self.documents[d].years and self.documents[d].years[0] - 1 in years]
 
     def warm(self) -> int:
         """Embed (or load from the cache) every candidate of the index; returns how many."""
@@ -1002,6 +1005,9 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
 # A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
 WHY = re.compile(r"为什么|为何|原因|缘由|理由")
 PARAGRAPH_REST_CHARS = 240
+# A part that points back at the part before ("这项工作归在哪一条任务下？"): asked together with it.
+REFERS_BACK = re.compile(r"^(?:那么?|请问)?(?:这|该|此|上述)(?:项|个|些|条|类|种|笔|部分|工作|措施|政策|规定)")
+PERIOD_END = {"十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}  # last year of a five-year period
 MAX_TITLE_LINE = 20  # a numbered line this short, without a clause mark, is a title  # at most this much of a paragraph follows a how/why answer sentence
 
 

@@ -145,7 +145,7 @@ def subject_forms(subject: str) -> tuple[str, ...]:
 
 
 # The past period a question can ask about, and the plan period.
-PAST_FRAME = re.compile(r"(期间(实际|已|共|累计)|实际|已经|已有|现有|手上|目前有|截至|截止|底前?(有|共|拥有)|年底|年末|"
+PAST_FRAME = re.compile(r"(期间(实际|已|共|累计)|期间[^，,。？?]{0,4}了|实际|已经|已有|现有|手上|目前有|截至|截止|底前?(有|共|拥有)|年底|年末|"
                         r"最近一年|最新|上一年|去年|现状|现在|当前|"
                         r"回顾|取得了?(哪些|什么)?成(效|绩|就)|完成了|过去)")
 FUTURE_FRAME = re.compile(r"(到20\d\d年|至20\d\d年|目标|要(建设|达到|打造|实现|推进)|将|计划|力争|期间要|打算|准备|规划(提出|要求))")

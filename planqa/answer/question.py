@@ -15,7 +15,7 @@ from planqa.retrieve.query import PERIOD_NAMES, QueryInfo, region_aliases
 
 # Strong quantity cues: the answer is a number (with a unit).
 _QUANTITY = re.compile(
-    r"(多少|(?<!哪)几[家个所项名件套人座批次倍亿万]|几$|比重|比例|占比|强度|增速|增长率|覆盖率|"
+    r"(多少|(?<!哪)几[家个所项名件套人座批次倍亿万届轮场期]|几$|比重|比例|占比|强度|增速|增长率|覆盖率|"
     r"目标(?:值|人数|数量)|人数|数量|面积|金额|规模|产值|额度|总数|拥有量|申请量|授权量)"
 )
 # "按什么比例/什么标准": the rule is asked, which may be a figure or a description.
@@ -117,7 +117,7 @@ def analyze_question(text: str, query: QueryInfo) -> QuestionInfo:
 # The unit of "多少元/几家/多少万人": a figure in another unit (1个月, 50%) does not answer it.
 # Magnitudes (万/亿) are left out: "多少万元" is answered by "1.2亿元".
 _ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(?:万|亿|千|百)?(元|家|名|人次|人|件|项|所|套|座|亩|倍|台|篇|吨|"
-                         r"公里|千米|平方米|岁|户|辆|张|个|分|部|位)(?![之钟])")
+                         r"公里|千米|平方米|岁|户|辆|张|个|分|部|位|届|轮|场|期|次|批)(?![之钟])")
 
 
 def asked_unit(text: str) -> str | None:

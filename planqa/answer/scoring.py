@@ -221,7 +221,8 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
     flags: dict[str, float] = {"numeric": 0.0, "year_miss": 0.0}
     fits: list[float] = []
     if question.quantity:
-        numeric = 1.0 if (candidate.indicator is not None or NUMBER_WITH_UNIT.search(text)) else 0.0
+        numeric = 1.0 if (candidate.indicator is not None or NUMBER_WITH_UNIT.search(text)
+                          or question.unit in COUNTED_IN_WORDS and states_unit(candidate, question.unit)) else 0.0
         if candidate.kind == "row" and candidate.indicator is None:
             numeric = 0.6
         if numeric and question.unit and not states_unit(candidate, question.unit):
@@ -271,6 +272,8 @@ def type_fit(candidate: Candidate, question: QuestionInfo, document: Document | 
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"
 
 
+# Units whose counts a plan writes in words as often as in digits ("举办三届", "开展两轮").
+COUNTED_IN_WORDS = {"届", "轮", "场", "期", "次", "批"}
 SAME_MEASURE = {"名": ("名", "人", "位"), "人": ("人", "名", "位"), "位": ("位", "名", "人"), "台": ("台", "部"), "部": ("部", "台")}
 
 

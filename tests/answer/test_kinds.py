@@ -139,3 +139,13 @@ def test_attachment_questions_are_document_questions():
     assert document_field("穗医保规字〔2019〕4号通知附了哪几个附件？").name == "attachments"
     assert document_field("这个办法有几个附件？").name == "attachments"
     assert document_field("附件2的准入标准怎么规定高血压病？") is None
+
+
+def test_counts_in_words_past_periods_and_parts_that_point_back():
+    from planqa.answer.answerer import REFERS_BACK
+    from planqa.answer.kinds import question_frame
+    from planqa.answer.question import asked_unit, question_types
+
+    assert "quantity" in question_types("“十三五”期间办了几届青少年创新创业大赛？") and asked_unit("办了几届大赛？") == "届"
+    assert question_frame("台山“十三五”期间办了几届大赛？", False) == "past"
+    assert REFERS_BACK.match("这项工作归在哪一条任务下？") and not REFERS_BACK.match("公安机关在其中负责什么？")
