@@ -149,3 +149,10 @@ def test_counts_in_words_past_periods_and_parts_that_point_back():
     assert "quantity" in question_types("“十三五”期间办了几届青少年创新创业大赛？") and asked_unit("办了几届大赛？") == "届"
     assert question_frame("台山“十三五”期间办了几届大赛？", False) == "past"
     assert REFERS_BACK.match("这项工作归在哪一条任务下？") and not REFERS_BACK.match("公安机关在其中负责什么？")
+
+
+def test_which_document_proposes_a_topic_is_a_presence_question():
+    from planqa.answer.kinds import asked_topic
+
+    assert asked_topic("这几份科技规划里，有哪份提出要培育独角兽企业？") == "培育独角兽企业"
+    assert asked_topic("哪份规划提到了量子计算？") == "量子计算"
