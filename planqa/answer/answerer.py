@@ -865,10 +865,29 @@ class Answerer:
         key = c.key
         if key not in self._match_texts:
             own = normalize(c.quote if c.indicator is None else c.quote + " " + c.display())
+            own += normalize(self._annotated(c))  # a note's words are those of the sentence it annotates
             context = normalize(" ".join((*c.section_path[-2:], c.context)))
             with self._lock:
                 self._match_texts[key] = (own, context)
         return self._match_texts[key]
+
+    def _annotated(self, c: Candidate) -> str:
+        """For a bracketed note ("（7月底完成，牵头考核单位：…）"), the text it annotates: the rest of
+        its line before it, or the line before when the note stands alone: what its deadline or
+        lead unit is for."""
+        quote = c.quote.strip()
+        if not (quote.startswith(("（", "(")) and quote.endswith(("）", ")")) and c.kind == "sentence"):
+            return ""
+        text = self.documents[c.doc_id].text
+        line_start = text.rfind("\n", 0, c.start) + 1
+        if line_start == c.start:  # a note on a line of its own annotates the line before
+            if line_start == 0:
+                return ""
+            end = line_start - 1
+            start = text.rfind("\n", 0, end) + 1
+        else:  # a note after the sentences of its line ("…提升数字化治理能力。（7月底完成，…）")
+            start, end = line_start, c.start
+        return text[max(start, end - MAX_ANNOTATED_CHARS):end]
 
     def _idf_table(self) -> IdfTable:
         if self._idf is None:
@@ -1005,6 +1024,7 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
 # A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
 WHY = re.compile(r"为什么|为何|原因|缘由|理由")
 PARAGRAPH_REST_CHARS = 240
+MAX_ANNOTATED_CHARS = 600  # a bracketed note annotates at most this much text before it
 # A part that points back at the part before ("这项工作归在哪一条任务下？"): asked together with it.
 REFERS_BACK = re.compile(r"^(?:那么?|请问)?(?:这|该|此|上述)(?:项|个|些|条|类|种|笔|部分|工作|措施|政策|规定)")
 PERIOD_END = {"十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}  # last year of a five-year period

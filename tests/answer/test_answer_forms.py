@@ -25,6 +25,7 @@ NOTICE = """某市人民政府办公厅关于印发某市公共租赁住房管�
 第二十一条 申请公共租赁住房原则上以家庭为单位。具有完全民事行为能力，且年满30周岁的单身申请人可独立申请；年满16周岁的孤儿，具有完全民事行为能力的，也可以独立申请。
 第二十六条 轮候对象按登记时间先后排序，登记时间相同时，按照在本市缴纳社会保险时长排序。社会保险时长相同的，按照持有本省居住证时长排序。仍相同的，由电脑随机确定顺序。
 第三十条 主要指标如下表所列。注：以上指标均为预期性指标。
+第三十二条 建立全市统一的公共租赁住房信息平台，实现申请审核全流程网上办理。（10月底完成，牵头单位：市住房保障局）
 """
 
 PLAN = """某县科技赋能乡村振兴示范工程实施方案
@@ -89,4 +90,10 @@ def test_a_question_word_holding_a_short_title_word_names_no_plan(answerer):
 def test_a_numbered_title_line_goes_on_with_the_next_line(answerer):
     result = answerer.ask("乡村振兴示范工程方案对2035年有什么远景目标？")
     assert not result["abstained"] and "县域创新体系基本完善" in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_a_deadline_in_a_bracketed_note_answers_for_its_sentence(answerer):
+    result = answerer.ask("公共租赁住房信息平台要求什么时候完成？")
+    assert not result["abstained"] and "10月底完成" in result["answer"]
     assert fully_supported(answerer, result)
