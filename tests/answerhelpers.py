@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from planqa.evaluate.answers import citation_support
+
+
+def inline_answerer(base: Path, files: dict[str, str]) -> Any:
+    """An Answerer over an index (real embedder) of ``files`` (name -> text) built in ``base``."""
+    from planqa.answer import Answerer
+    from planqa.index.build import build_index
+
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, base / "index")
+    return Answerer.load(base / "index")
 
 
 def fully_supported(answerer: Any, result: dict[str, Any]) -> bool:

@@ -4,11 +4,9 @@ states the answer, a figure in the unit asked, a multi-part question with a lean
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from answerhelpers import fully_supported
+from answerhelpers import fully_supported, inline_answerer
 
 pytestmark = pytest.mark.slow
 
@@ -37,16 +35,7 @@ REPORT = """某市2024年政府工作报告
 
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory):
-    from planqa.answer import Answerer
-    from planqa.index.build import build_index
-
-    base: Path = tmp_path_factory.mktemp("follow_on")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "measures.txt").write_text(MEASURES, encoding="utf-8")
-    (corpus / "report.txt").write_text(REPORT, encoding="utf-8")
-    build_index(corpus, base / "index")
-    return Answerer.load(base / "index")
+    return inline_answerer(tmp_path_factory.mktemp("follow_on"), {"measures.txt": MEASURES, "report.txt": REPORT})
 
 
 

@@ -4,11 +4,9 @@ a question whose word (工程技术) holds a short title word of another plan (�
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from answerhelpers import fully_supported
+from answerhelpers import fully_supported, inline_answerer
 
 pytestmark = pytest.mark.slow
 
@@ -43,16 +41,7 @@ PLAN = """某县科技赋能乡村振兴示范工程实施方案
 
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory):
-    from planqa.answer import Answerer
-    from planqa.index.build import build_index
-
-    base: Path = tmp_path_factory.mktemp("forms")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "notice.txt").write_text(NOTICE, encoding="utf-8")
-    (corpus / "plan.txt").write_text(PLAN, encoding="utf-8")
-    build_index(corpus, base / "index")
-    return Answerer.load(base / "index")
+    return inline_answerer(tmp_path_factory.mktemp("forms"), {"notice.txt": NOTICE, "plan.txt": PLAN})
 
 
 def test_attachments_of_a_notice_named_by_its_doc_number(answerer):
