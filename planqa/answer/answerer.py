@@ -247,9 +247,8 @@ class Answerer:
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
                 run = self._enumeration(chosen[0]) if chosen and not info.typed else []
                 follow = self._continuation(chosen[0]) if chosen and not info.typed and not run else []
-                if not run and not follow and len(chosen) == 1 and not info.typed \
-                        and ("how" in info.types or WHY.search(text)):
-                    follow = self._paragraph_rest(chosen[0])
+                if not run and not follow and not info.typed and ("how" in info.types or WHY.search(text)):
+                    chosen = self._paragraph_run(chosen)
                 if run:
                     chosen = run
                 elif follow:
@@ -295,8 +294,8 @@ class Answerer:
             match = pattern.search(doc.text) if pattern is not None else None
             if field.name == "basis":
                 match = _basis(doc, pattern)
-            if field.name == "attachments":
-                items = self._attachment_items(doc, match)
+            if field.name in ("attachments", "tables"):
+                items = self._attachment_items(doc, match) if field.name == "attachments" else self._table_items(doc)
                 if items:
                     found_any = True
                     if len(docs) > 1:
@@ -324,6 +323,19 @@ class Answerer:
         result = self._result(text, answer, False, 1.0, composer.citations, [])
         result["document_fact"] = field.name
         return result
+
+    def _table_items(self, doc: Any) -> list[Scored]:
+        """A document's tables, each by its caption line (the line just above the table that
+        holds its caption), in text order."""
+        items: list[Scored] = []
+        for table in doc.tables:
+            if not table.caption:
+                continue
+            pos = doc.text.rfind(table.caption.strip(), max(0, table.start - 400), table.start + 1)
+            if pos != -1:
+                start, end = _line_bounds(doc.text, pos, pos)
+                items.append(_line_item(doc, start, end))
+        return items[: self.settings.list_items]
 
     def _attachment_items(self, doc: Any, match: re.Match[str] | None) -> list[Scored]:
         """A document's attachments: the "附件：1. X" line and the numbered lines after it, else
@@ -607,6 +619,20 @@ class Answerer:
                 rest = [Scored(o, {}) for o in self.table.within(c.doc_id, line_end + 1, nxt_end) if o.kind == "sentence"]
             return rest[: s.max_sentences - 1]  # an item's lead-in and its first sentences
         return []
+
+    def _paragraph_run(self, chosen: list[Scored]) -> list[Scored]:
+        """For a how/why answer whose sentences all lie in one paragraph: that paragraph from the
+        first of them on, in text order (a procedure reads in its own order), bounded like
+        ``_paragraph_rest``; answers from several paragraphs stay as chosen."""
+        if not chosen:
+            return chosen
+        first = min(chosen, key=lambda i: i.candidate.start)
+        doc = self.documents[first.candidate.doc_id]
+        bounds = _line_bounds(doc.text, first.candidate.start, first.candidate.end)
+        if any(i.candidate.doc_id != first.candidate.doc_id
+               or _line_bounds(doc.text, i.candidate.start, i.candidate.end) != bounds for i in chosen):
+            return chosen
+        return [first, *self._paragraph_rest(first)]
 
     def _paragraph_rest(self, item: Scored) -> list[Scored]:
         """For a how/why question answered by one sentence: the sentences after it in its
@@ -944,7 +970,7 @@ class Answerer:
 
 # Document facts that only the record or a stating line gives: when neither has it, abstain
 # (the best passage would be a random body sentence); a 规划期 may be put in other words.
-ABSTAINING_FIELDS = {"attachments", "doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft", "basis"}
+ABSTAINING_FIELDS = {"attachments", "tables", "doc_number", "issuer", "date", "effective_date", "valid_until", "drafter", "draft", "basis"}
 REVIEW_HIT_WEIGHT = 0.8  # their fused scores come from a search of their own: counted a little less
 LOCATION_NAMED = 0.6  # headings naming this share of a location question's words hold the answer
 MAX_LOCATION_LEVELS = 4  # headings shown above a located passage (章 > 节 > 条 …)

@@ -67,6 +67,8 @@ DOCUMENT_FIELDS = [
                                             r"(编制|制定|起草|出台)(的)?依据|依据(是|有)(什么|哪些)")),
     DocumentField("attachments", "附件", re.compile(r"(附了|附有|带了|带有|有)(哪[几些]个?|几个|什么|多少个?)附件|"
                                                   r"附件(有|是|包括)(哪[几些]|什么|几个)|几个附件|哪[几些]个?附件")),
+    DocumentField("tables", "表格", re.compile(r"(哪|几)[几两三四五六七八九十]?张[^？?，,。]{0,8}表|哪些(指标)?表格?|几个(指标)?表格?|"
+                                              r"有(哪|几)[几两三四五]?个[^？?，,。]{0,6}表")),
     DocumentField("draft", "文稿性质", re.compile(r"(第几稿|什么稿|哪一稿|征求意见稿|送审稿|是不是(正式|定稿))")),
 ]
 # Where the text states a fact the document record may lack: the sentence that says it (the basis

@@ -77,3 +77,21 @@ def test_a_list_under_a_quoted_section_name(answerer):
     assert not result["abstained"]
     for item in ("优化科技创新治理体系建设", "加强科技创新领域风险防控", "营造良好的创新创业社会氛围"):
         assert item in result["answer"]
+
+
+def test_the_tables_of_a_plan_are_listed_by_their_captions(answerer):
+    result = answerer.ask("台山十四五科技规划里放了几张指标表？")
+    assert not result["abstained"] and result.get("document_fact") == "tables"
+    assert "主要指标" in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_a_how_answer_reads_its_paragraph_in_text_order(answerer):
+    result = answerer.ask("台山十四五规划打算怎么引进高层次人才？")
+    assert not result["abstained"]
+    text = answerer.documents[result["citations"][0]["doc_id"]].text
+    by_line: dict[tuple[str, int], list[int]] = {}
+    for c in result["citations"]:
+        by_line.setdefault((c["doc_id"], text.rfind("\n", 0, c["start"])), []).append(c["start"])
+    assert all(starts == sorted(starts) for starts in by_line.values())  # one paragraph: in its own order
+    assert fully_supported(answerer, result)
