@@ -210,6 +210,7 @@ class Answerer:
         hits, query_vector = self._search_with_vector(text, info, named or None)
         ranked = self.rank(text, info, hits, query_vector)
         pool = _quoted_first(text, _choice_first(text, [i for i in ranked if eligible(i.features, info)]))
+        pool = _counted_first(text, pool) if info.quantity else pool
         best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
         foreign = self.foreign_place(text)
         log.info("question %r: types %s, confidence %.3f%s", text, sorted(info.types), best,
@@ -448,6 +449,7 @@ class Answerer:
                 hits, vector = self._search_with_vector(own, sub, scope)
                 all_hits += hits
                 pool = _quoted_first(own, [i for i in self.rank(own, sub, hits, vector) if eligible(i.features, sub)])
+                pool = _counted_first(own, pool) if sub.quantity else pool
                 best = max((confidence(i.features, s.weights) for i in pool), default=0.0)
                 if pool and best >= needed:
                     break
@@ -1133,6 +1135,22 @@ def _quoted_first(text: str, pool: list[Scored]) -> list[Scored]:
     head = pool[:CHOICE_WINDOW]
     holding = [i for i in head if any(t in i.candidate.quote for t in terms)]
     return holding + [i for i in pool if i not in holding] if holding else pool
+
+
+# "新建、改造多少个公园？": the thing counted is the noun after the measure word.
+_COUNTED = re.compile(r"(?:多少|几)(?:个|家|所|项|座|台|部|条|张|户|套|辆|处|名)([\u4e00-\u9fff]{2,6}?)(?:[？?，,。；;]|$)")
+
+
+def _counted_first(text: str, pool: list[Scored]) -> list[Scored]:
+    """For "多少个X", the best candidates that name X come first (a sentence of other counts,
+    "新建…住房6000套…改造项目59个", does not answer how many 公园)."""
+    match = _COUNTED.search(text)
+    if match is None:
+        return pool
+    noun = match.group(1)
+    head = pool[:CHOICE_WINDOW]
+    naming = [i for i in head if noun in i.candidate.quote]
+    return naming + [i for i in pool if i not in naming] if naming else pool
 
 
 def _choice_first(text: str, pool: list[Scored]) -> list[Scored]:

@@ -87,3 +87,16 @@ def test_a_quoted_term_and_a_choice_bring_their_candidates_forward():
     assert _quoted_first("“十四五”期间的任务有哪些？", pool) == pool  # a period name is no topic
     rows = [item("国家高新技术企业 | 家 | 148 | 200"), item("注：以上指标均为预期性指标。")]
     assert _choice_first("指标是约束性的还是预期性的？", rows)[0] is rows[1]
+
+
+def test_the_thing_a_count_question_counts_brings_its_candidates_forward():
+    from planqa.answer.answerer import _counted_first
+    from planqa.answer.candidates import Candidate
+    from planqa.answer.scoring import Scored
+
+    def item(text: str) -> Scored:
+        return Scored(Candidate("d", 0, len(text), text, "sentence", ("一、",), 0), {}, 1.0)
+
+    pool = [item("新建保障性住房6000套，实施城中村改造项目59个。"), item("新（改）建市民公园等城市公园65个。")]
+    assert _counted_first("2024年计划新建、改造多少个公园？", pool)[0] is pool[1]
+    assert _counted_first("公园建设有哪些安排？", pool) == pool
