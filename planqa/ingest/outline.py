@@ -4,7 +4,10 @@ Markers recognised at the start of a line: 第X章, 第X节, 第X条, 一、, �
 （1）/(1), ①, and the decimal numbers of standards (1 范围, 6.1.2 差异项分析). 第X章 > 第X节 > 第X条
 > 一、 always nest in this order (the 公文 convention: GB/T 9704); the other kinds nest in the
 order in which they first appear under their parent (as in Markdown lists), so 一、 > （一） > 1.
-in one plan and 一、 > 1. > （1） in another both come out right.
+in one plan and 一、 > 1. > （1） in another both come out right. Once the document has shown a
+kind's place, a heading of that kind closes the deeper kinds still open (a "7." after "（8）…④"
+is a task like "6.", not an item of ④), and a ① list is always the innermost level: a heading
+of another kind closes it.
 
 A heading usually stands on a line of its own. Two 公文 habits put it at the start of a
 paragraph instead, and both are read as headings ("run-in"): a 第X条 label before the article's
@@ -141,6 +144,7 @@ class NestingTracker:
 
     def __init__(self) -> None:
         self.stack: list[_Open] = []
+        self.rank: dict[str, int] = {}  # the document's own order of the other kinds, as first seen
 
     def push(self, marker: Marker) -> tuple[int, int]:
         """Register a heading; returns (depth, its number, repaired if OCR garbled it)."""
@@ -148,6 +152,18 @@ class NestingTracker:
         if kind in _FIXED_RANK:
             while self.stack and _FIXED_RANK.get(self.stack[-1].kind, 99) >= _FIXED_RANK[kind]:
                 self.stack.pop()
+        elif kind not in (item.kind for item in self.stack) and kind in self.rank:
+            # a kind whose place the document has shown (1. under （一） in the branch before) closes
+            # the deeper kinds still open ("7." after "（8）…④" is a sibling of "6.", not under ④)
+            while self.stack and self.stack[-1].kind not in _FIXED_RANK and self.rank.get(self.stack[-1].kind, 99) > self.rank[kind]:
+                self.stack.pop()
+        elif kind != "circled":
+            while self.stack and self.stack[-1].kind == "circled":
+                self.stack.pop()  # a ① list is the innermost level: another kind of heading closes it
+        if kind not in _FIXED_RANK and kind != "circled":
+            self.rank.setdefault(kind, len(self.rank))
+        if kind in _FIXED_RANK:
+            pass
         elif any(item.kind == kind for item in self.stack):
             while self.stack[-1].kind != kind:
                 self.stack.pop()
@@ -160,6 +176,7 @@ class NestingTracker:
 
     def reset(self) -> None:
         self.stack.clear()
+        self.rank.clear()
 
 
 def repair_marker(line: str, marker: Marker, number: int) -> str:

@@ -129,3 +129,16 @@ def test_arabic_items_are_not_rewritten_as_ocr_slips():
     result = clean(text)
     assert "（5）第五项" in result.text and "（二）乙" in result.text
     assert result.text.count("（S）乙") == 1  # neighbours (一)…(五) do not make (二) certain
+
+
+def test_a_kind_whose_place_the_document_showed_closes_deeper_kinds_and_circled_lists_are_innermost():
+    """1. under （一） in the first branch: in the second, "2." after "（3）…②" is a sibling of the
+    task before it, not under ②; a ① list never holds the document's other numbered headings."""
+    text = "\n".join([
+        "二、重点任务", "（一）深化审批制度改革", "1.取消审批事项34项", "（1）取消一批", "①市司法局1项",
+        "②市质监局1项", "（2）下放一批", "（二）清理收费项目", "（3）减少收费项目", "①市教育局2项",
+        "②市财政局1项", "2.降低收费标准3项", "（4）对保留的收费项目一律从低收取",
+    ])
+    paths = {s.path[-1]: s.path for s in build_sections(text)}
+    assert paths["（2）下放一批"] == ("二、重点任务", "（一）深化审批制度改革", "1.取消审批事项34项", "（2）下放一批")
+    assert paths["2.降低收费标准3项"] == ("二、重点任务", "（二）清理收费项目", "2.降低收费标准3项")
