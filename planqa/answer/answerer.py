@@ -248,7 +248,7 @@ class Answerer:
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
                 run = self._enumeration(chosen[0]) if chosen and not info.typed else []
                 follow = self._continuation(chosen[0]) if chosen and not info.typed and not run else []
-                if not run and not follow and not info.typed and ("how" in info.types or WHY.search(text)) \
+                if not run and not follow and not info.typed and (info.types & {"how", "list"} or WHY.search(text)) \
                         and not choice_alternatives(text):  # a choice's naming sentence stays first
                     chosen = self._paragraph_run(chosen)
                 if run:
