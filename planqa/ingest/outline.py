@@ -152,24 +152,25 @@ class NestingTracker:
         if kind in _FIXED_RANK:
             while self.stack and _FIXED_RANK.get(self.stack[-1].kind, 99) >= _FIXED_RANK[kind]:
                 self.stack.pop()
-        elif kind not in (item.kind for item in self.stack) and kind in self.rank:
-            # a kind whose place the document has shown (1. under （一） in the branch before) closes
-            # the deeper kinds still open ("7." after "（8）…④" is a sibling of "6.", not under ④)
-            while self.stack and self.stack[-1].kind not in _FIXED_RANK and self.rank.get(self.stack[-1].kind, 99) > self.rank[kind]:
-                self.stack.pop()
-        elif kind != "circled":
-            while self.stack and self.stack[-1].kind == "circled":
-                self.stack.pop()  # a ① list is the innermost level: another kind of heading closes it
-        if kind not in _FIXED_RANK and kind != "circled":
-            self.rank.setdefault(kind, len(self.rank))
-        if kind in _FIXED_RANK:
-            pass
-        elif any(item.kind == kind for item in self.stack):
-            while self.stack[-1].kind != kind:
-                self.stack.pop()
-            number = marker.number if marker.number is not None else self.stack[-1].number + 1
-            self.stack[-1].number = number
-            return len(self.stack) - 1, number
+        else:
+            is_open = any(item.kind == kind for item in self.stack)
+            if not is_open and kind in self.rank:
+                # a kind whose place the document has shown (1. under （一） in the branch before) closes
+                # the deeper kinds still open ("7." after "（8）…④" is a sibling of "6.", not under ④)
+                while self.stack and self.stack[-1].kind not in _FIXED_RANK \
+                        and self.rank.get(self.stack[-1].kind, 99) > self.rank[kind]:
+                    self.stack.pop()
+            elif kind != "circled":
+                while self.stack and self.stack[-1].kind == "circled":
+                    self.stack.pop()  # a ① list is the innermost level: another kind of heading closes it
+            if kind != "circled":
+                self.rank.setdefault(kind, len(self.rank))
+            if is_open:
+                while self.stack[-1].kind != kind:
+                    self.stack.pop()
+                number = marker.number if marker.number is not None else self.stack[-1].number + 1
+                self.stack[-1].number = number
+                return len(self.stack) - 1, number
         number = marker.number if marker.number is not None else 1
         self.stack.append(_Open(kind, number))
         return len(self.stack) - 1, number
