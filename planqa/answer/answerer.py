@@ -46,7 +46,7 @@ from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidenc
                                    normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
 from planqa.retrieve.naming import PlanNames
-from planqa.retrieve.query import PERIOD_NAMES, analyze_query, expand_abbreviations, region_aliases
+from planqa.retrieve.query import analyze_query, expand_abbreviations, region_aliases
 from planqa.retrieve.validate import validate_query
 
 log = logging.getLogger(__name__)
@@ -333,7 +333,7 @@ class Answerer:
         for table in doc.tables:
             if not table.caption:
                 continue
-            pos = doc.text.rfind(table.caption.strip(), max(0, table.start - 400), table.start + 1)
+            pos = doc.text.rfind(table.caption.strip(), max(0, table.start - MAX_CAPTION_GAP), table.start + 1)
             if pos != -1:
                 start, end = _line_bounds(doc.text, pos, pos)
                 items.append(_line_item(doc, start, end))
@@ -624,8 +624,8 @@ class Answerer:
         return []
 
     def _paragraph_run(self, chosen: list[Scored]) -> list[Scored]:
-        """For a how/why answer whose sentences all lie in one paragraph: that paragraph from the
-        first of them on, in text order (a procedure reads in its own order), bounded like
+        """For a how/why or list answer whose sentences all lie in one paragraph: that paragraph
+        from the first of them on, in text order (a procedure reads in its own order), bounded like
         ``_paragraph_rest``; answers from several paragraphs stay as chosen."""
         if not chosen:
             return chosen
@@ -638,9 +638,9 @@ class Answerer:
         return [first, *self._paragraph_rest(first)]
 
     def _paragraph_rest(self, item: Scored) -> list[Scored]:
-        """For a how/why question answered by one sentence: the sentences after it in its
-        paragraph (a procedure or a reason runs on: "分值相同时，按…排名。…仍相同的，按…"),
-        at most ``max_sentences - 1`` and ``PARAGRAPH_REST_CHARS`` characters."""
+        """The sentences after ``item`` in its paragraph (a procedure or a reason runs on:
+        "分值相同时，按…排名。…仍相同的，按…"), at most ``max_sentences - 1`` and
+        ``PARAGRAPH_REST_CHARS`` characters."""
         c = item.candidate
         doc = self.documents[c.doc_id]
         line_end = _line_bounds(doc.text, c.start, c.end)[1]
@@ -1052,12 +1052,13 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
 
 # A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
 WHY = re.compile(r"为什么|为何|原因|缘由|理由")
-PARAGRAPH_REST_CHARS = 240
+PARAGRAPH_REST_CHARS = 240  # at most this much of a paragraph follows a how/why or list answer sentence
 MAX_ANNOTATED_CHARS = 600  # a bracketed note annotates at most this much text before it
 # A part that points back at the part before ("这项工作归在哪一条任务下？"): asked together with it.
 REFERS_BACK = re.compile(r"^(?:那么?|请问)?(?:这|该|此|上述)(?:项|个|些|条|类|种|笔|部分|工作|措施|政策|规定)")
 PERIOD_END = {"十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}  # last year of a five-year period
-MAX_TITLE_LINE = 20  # a numbered line this short, without a clause mark, is a title  # at most this much of a paragraph follows a how/why answer sentence
+MAX_TITLE_LINE = 20  # a numbered line this short, without a clause mark, is a title
+MAX_CAPTION_GAP = 400  # a table's caption line is looked for this far above the table
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1118,47 +1119,37 @@ def _named_heading(doc: Any, sec: Any) -> str:
 
 def _line_item(doc: Any, start: int, end: int) -> Scored:
     """The line ``doc.text[start:end]`` as a candidate to quote, under its innermost section."""
-    holding = [sec for sec in doc.sections if sec.start <= start < sec.end]
-    path = max(holding, key=lambda x: len(x.path)).path if holding else ()
-    return Scored(Candidate(doc.doc_id, start, end, doc.text[start:end], "sentence", path, 0), {})
+    return Scored(Candidate(doc.doc_id, start, end, doc.text[start:end], "sentence", doc.section_path_at(start), 0), {})
 
 
 _QUOTED_TERM = re.compile(r"[“\"]([^”\"“]{2,12})[”\"]")
+# "新建、改造多少个公园？": the thing counted is the noun after the measure word.
+_COUNTED = re.compile(r"(?:多少|几)(?:个|家|所|项|座|台|部|条|张|户|套|辆|处|名)([\u4e00-\u9fff]{2,6}?)(?:[？?，,。；;]|$)")
+
+
+def _holding_first(pool: list[Scored], terms: list[str]) -> list[Scored]:
+    """The best ``CHOICE_WINDOW`` candidates whose own text holds one of ``terms`` first, the
+    rest in their order; the pool as it is when no term is given or none of them holds one."""
+    if not terms:
+        return pool
+    holding = [i for i in pool[:CHOICE_WINDOW] if any(t in i.candidate.quote for t in terms)]
+    return holding + [i for i in pool if i not in holding] if holding else pool
 
 
 def _quoted_first(text: str, pool: list[Scored]) -> list[Scored]:
     """A term the question quotes ("都提到了“飞地”…分别是什么飞地") is its topic: the best
     candidates that hold it come first (period names excepted: “十四五” names a plan)."""
-    terms = [t for t in _QUOTED_TERM.findall(text) if t not in PERIOD_NAMES and not re.fullmatch(r"十[一二三四五六]五", t)]
-    if not terms:
-        return pool
-    head = pool[:CHOICE_WINDOW]
-    holding = [i for i in head if any(t in i.candidate.quote for t in terms)]
-    return holding + [i for i in pool if i not in holding] if holding else pool
-
-
-# "新建、改造多少个公园？": the thing counted is the noun after the measure word.
-_COUNTED = re.compile(r"(?:多少|几)(?:个|家|所|项|座|台|部|条|张|户|套|辆|处|名)([\u4e00-\u9fff]{2,6}?)(?:[？?，,。；;]|$)")
+    return _holding_first(pool, [t for t in _QUOTED_TERM.findall(text) if not re.fullmatch(r"十[一二三四五六]五", t)])
 
 
 def _counted_first(text: str, pool: list[Scored]) -> list[Scored]:
     """For "多少个X", the best candidates that name X come first (a sentence of other counts,
     "新建…住房6000套…改造项目59个", does not answer how many 公园)."""
     match = _COUNTED.search(text)
-    if match is None:
-        return pool
-    noun = match.group(1)
-    head = pool[:CHOICE_WINDOW]
-    naming = [i for i in head if noun in i.candidate.quote]
-    return naming + [i for i in pool if i not in naming] if naming else pool
+    return _holding_first(pool, [match.group(1)] if match else [])
 
 
 def _choice_first(text: str, pool: list[Scored]) -> list[Scored]:
     """For a "A还是B" question, the best candidates that name an alternative in their own words
     come first (a table row whose header says it counts less than the note that states it)."""
-    alternatives = choice_alternatives(text)
-    if not alternatives:
-        return pool
-    head = pool[:CHOICE_WINDOW]
-    naming = [i for i in head if any(alt in i.candidate.quote for alt in alternatives)]
-    return naming + [i for i in pool if i not in naming] if naming else pool
+    return _holding_first(pool, choice_alternatives(text))

@@ -274,7 +274,8 @@ _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"
 
 # Units whose counts a plan writes in words as often as in digits ("举办三届", "开展两轮").
 COUNTED_IN_WORDS = {"届", "轮", "场", "期", "次", "批"}
-SAME_MEASURE = {"名": ("名", "人", "位"), "人": ("人", "名", "位"), "位": ("位", "名", "人"), "台": ("台", "部"), "部": ("部", "台")}
+# Measure words that count the same things: people in 名, 人 or 位; machines in 台 or 部.
+SAME_MEASURE = {unit: (unit, *(u for u in group if u != unit)) for group in (("名", "人", "位"), ("台", "部")) for unit in group}
 
 
 def states_unit(candidate: Candidate, unit: str) -> bool:
