@@ -76,7 +76,8 @@ INLINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("repost_tag", re.compile(r"^\s*【转发】")),
 ]
 # A table-of-contents line: title, dot leaders (or a bar, a TAB, a wide gap), page number.
-TOC_LINE = re.compile(r"^\s*[^|｜\t\s][^|｜\t]{0,60}?(?:[·.…．•\-—_]{4,}|\s*[|｜]\s*|\t+|[ \u3000]{2,})\s*\d{1,3}\s*$")
+LEADERS = r"[·.…．•\-—_]{4,}"  # the dot leaders of a table-of-contents entry
+TOC_LINE = re.compile(r"^\s*[^|｜\t\s][^|｜\t]{0,60}?(?:" + LEADERS + r"|\s*[|｜]\s*|\t+|[ \u3000]{2,})\s*\d{1,3}\s*$")
 # A heading-like line with a page number glued to its end ("一、发展现状1"): a TOC entry only in a
 # run of such lines whose titles come back later as lines of their own.
 TOC_BARE = re.compile(r"^\s*(?P<title>(?:第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+、|"
@@ -84,14 +85,14 @@ TOC_BARE = re.compile(r"^\s*(?P<title>(?:第[一二三四五六七八九十百�
                       r"[ \u3000]*(?P<page>\d{1,3})\s*$")
 TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
 # The first half of a hard-wrapped entry ("一、基础与形势·········" + "·····5" on the next line).
-LEADER_END = re.compile(r"(?:[·.…．•\-—_]{4,})\s*$")
+LEADER_END = re.compile(LEADERS + r"\s*$")
 MIN_BARE_RUN = 3
 
 
 def _toc_title(line: str) -> str:
     """The entry's title without its page number and leaders, spaces removed."""
     match = TOC_BARE.match(line)
-    title = match.group("title") if match else re.sub(r"(?:[·.…．•\-—_]{4,}|[|｜]|\t+|[ \u3000]{2,})\s*\d{1,3}\s*$", "", line)
+    title = match.group("title") if match else re.sub(r"(?:" + LEADERS + r"|[|｜]|\t+|[ \u3000]{2,})\s*\d{1,3}\s*$", "", line)
     return re.sub(r"[\s\u3000]+", "", title)
 
 
