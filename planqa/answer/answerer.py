@@ -248,9 +248,9 @@ class Answerer:
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
                 run = self._enumeration(chosen[0]) if chosen and not info.typed else []
                 follow = self._continuation(chosen[0]) if chosen and not info.typed and not run else []
-                if not run and not follow and not info.typed and (info.types & {"how", "list"} or WHY.search(text)) \
+                if not run and not follow and not info.typed \
                         and not choice_alternatives(text):  # a choice's naming sentence stays first
-                    chosen = self._paragraph_run(chosen)
+                    chosen = self._paragraph_run(chosen, ranked)
                 if run:
                     chosen = run
                 elif follow:
@@ -623,10 +623,11 @@ class Answerer:
             return rest[: s.max_sentences - 1]  # an item's lead-in and its first sentences
         return []
 
-    def _paragraph_run(self, chosen: list[Scored]) -> list[Scored]:
-        """For a how/why or list answer whose sentences all lie in one paragraph: that paragraph
-        from the first of them on, in text order (a procedure reads in its own order), bounded like
-        ``_paragraph_rest``; answers from several paragraphs stay as chosen."""
+    def _paragraph_run(self, chosen: list[Scored], ranked: list[Scored] | None = None) -> list[Scored]:
+        """For an answer that is no figure or date and whose sentences all lie in one paragraph:
+        the whole paragraph when it is short, else the paragraph from the first of them on, in text
+        order (a procedure reads in its own order), bounded like ``_paragraph_rest``; answers from
+        several paragraphs stay as chosen."""
         if not chosen:
             return chosen
         first = min(chosen, key=lambda i: i.candidate.start)
@@ -635,7 +636,31 @@ class Answerer:
         if any(i.candidate.doc_id != first.candidate.doc_id
                or _line_bounds(doc.text, i.candidate.start, i.candidate.end) != bounds for i in chosen):
             return chosen
+        whole = self._whole_paragraph(first, ranked or [])
+        if whole:
+            return whole
         return [first, *self._paragraph_rest(first)]
+
+    def _whole_paragraph(self, first: Scored, ranked: list[Scored]) -> list[Scored]:
+        """The paragraph of ``first`` (the earliest answer sentence) when it is short (at most
+        ``WHOLE_PARAGRAPH_CHARS`` characters and ``WHOLE_PARAGRAPH_SENTENCES`` sentences): a 公文
+        states one measure, rule or reason per paragraph, so the rest of the paragraph belongs to
+        the answer, and so do the sentences before ``first`` that the ranking holds among its
+        leaders too (the lead-in "按照“欢迎就读、一视同仁”原则…" of a rule that matched), but not
+        an earlier item of a paragraph that lists several; [] for a long or one-sentence paragraph."""
+        c = first.candidate
+        doc = self.documents[c.doc_id]
+        start, end = _line_bounds(doc.text, c.start, c.end)
+        if end - start > WHOLE_PARAGRAPH_CHARS:
+            return []
+        sentences = [o for o in self.table.within(c.doc_id, start, end) if o.kind == "sentence"]
+        if not 1 < len(sentences) <= WHOLE_PARAGRAPH_SENTENCES or c not in sentences:
+            return []
+        leaders = {i.candidate.key for i in ranked}
+        lead = sentences.index(c)
+        while lead > 0 and sentences[lead - 1].key in leaders:
+            lead -= 1
+        return [first if o is c else Scored(o, {}) for o in sentences[lead:]]
 
     def _paragraph_rest(self, item: Scored) -> list[Scored]:
         """The sentences after ``item`` in its paragraph (a procedure or a reason runs on:
@@ -676,6 +701,7 @@ class Answerer:
         """For a question about whether a topic is there ("有没有提到X", "对X有什么部署"): the
         topic's most specific word, when the named plans (else all) never use it, nor most of it.
         ``strict`` (a passage matches the question well): only when none of its specific words is there."""
+        own_terms = topic is not None  # the question's own words, not a topic it names
         topic = topic or asked_topic(text)
         if not topic:
             return None
@@ -706,6 +732,12 @@ class Answerer:
             if strict:  # only terms other documents use count as missing (not a paraphrase's words)
                 named = set(docs)
                 absent = [h for h in absent if any(h in t for d, t in self._normalized.items() if d not in named)]
+            longest = max(heads, key=len, default="")
+            if strict and own_terms and len(longest) >= MIN_TERM_CHARS and longest not in absent \
+                    and sum(len(h) == len(longest) for h in heads) == 1:
+                # the question's own words ("北京打算怎样方便慢性病患者开药"): its one longest term
+                # (慢性病) is in the named plan, the everyday words of the paraphrase (方便, 开药) need not be
+                return None
             if not absent or len(absent) * 2 <= len(heads):
                 return None
         elif len(everywhere) < MIN_DOCUMENTS_FOR_SHARES:
@@ -1051,7 +1083,9 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
 
 
 # A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
-WHY = re.compile(r"为什么|为何|原因|缘由|理由")
+WHOLE_PARAGRAPH_CHARS = 400  # a paragraph this short is answered whole (tune split: 300 -> 400 helped, 400-800 the same)
+WHOLE_PARAGRAPH_SENTENCES = 6
+MIN_TERM_CHARS = 3  # a word this long is a term of the topic, not an everyday word of the phrasing
 PARAGRAPH_REST_CHARS = 240  # at most this much of a paragraph follows a how/why or list answer sentence
 MAX_ANNOTATED_CHARS = 600  # a bracketed note annotates at most this much text before it
 # A part that points back at the part before ("这项工作归在哪一条任务下？"): asked together with it.

@@ -1,6 +1,7 @@
 """Question forms on a small inline index (real embedder): the attachments of a notice named by its
 文号, an age asked as 多少岁, a how-question whose rule runs on in its paragraph, a 还是 choice, and
-a question whose word (工程技术) holds a short title word of another plan (工程)."""
+a question whose word (工程技术) holds a short title word of another plan (工程), a rule answered
+with its whole short paragraph, and a paraphrase whose everyday words the plan does not use."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ NOTICE = """某市人民政府办公厅关于印发某市公共租赁住房管�
 第二十六条 轮候对象按登记时间先后排序，登记时间相同时，按照在本市缴纳社会保险时长排序。社会保险时长相同的，按照持有本省居住证时长排序。仍相同的，由电脑随机确定顺序。
 第三十条 主要指标如下表所列。注：以上指标均为预期性指标。
 第三十二条 建立全市统一的公共租赁住房信息平台，实现申请审核全流程网上办理。（10月底完成，牵头单位：市住房保障局）
+第三十五条 持有境外居住证的人员来本市居住的，按照“平等对待、就近安排”原则，享受同等轮候待遇。境外人员申请公共租赁住房按照《某市境外人员住房保障清单》执行，各区住房保障部门做好咨询答疑。
+第三十八条 优化慢性病人员住房轮候管理，将复核周期放宽至3个月。
 """
 
 PLAN = """某县科技赋能乡村振兴示范工程实施方案
@@ -86,3 +89,16 @@ def test_a_deadline_in_a_bracketed_note_answers_for_its_sentence(answerer):
     result = answerer.ask("公共租赁住房信息平台要求什么时候完成？")
     assert not result["abstained"] and "10月底完成" in result["answer"]
     assert fully_supported(answerer, result)
+
+
+def test_a_short_paragraph_answers_whole_with_its_lead_in(answerer):
+    result = answerer.ask("境外人员在某市申请公租房按什么政策办？")
+    assert not result["abstained"]
+    assert "平等对待、就近安排" in result["answer"] and "境外人员住房保障清单" in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_everyday_words_of_a_paraphrase_are_no_missing_topic(answerer):
+    # 方便/患者 are not in the 办法; its term 慢性病 is: the plan covers the topic
+    result = answerer.ask("某市公租房办法打算怎样方便慢性病患者轮候？")
+    assert not result["abstained"] and "3个月" in result["answer"]
