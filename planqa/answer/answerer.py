@@ -121,12 +121,14 @@ class Answerer:
         docs: list[str] | None = None
         for i, part in enumerate(parts):
             asked = part
+            bare = re.sub(r"[？?！!。；;，,\s]", "", part)
+            where = bool(LOCATION.search(part)) \
+                and len(_ASKING_WORDS.sub("", LOCATION.sub("", bare))) <= LEANING_PART_CHARS  # "放在哪一部分？"
             if i and document_field(part) is None \
-                    and (len(_ASKING_WORDS.sub("", re.sub(r"[？?！!。；;，,\s]", "", part))) <= LEANING_PART_CHARS
-                         or REFERS_BACK.match(part)):
+                    and (len(_ASKING_WORDS.sub("", bare)) <= LEANING_PART_CHARS or REFERS_BACK.match(part) or where):
                 asked = parts[i - 1].rstrip("？?；;") + "，" + part  # "最多能提高多少？" leans on the part before
             result = self._ask_one(asked, default_docs=docs)
-            if asked != part and _answered_before(result, results):
+            if asked != part and not where and _answered_before(result, results):
                 result = self._ask_one(part, default_docs=docs)  # the part before answered it: ask it alone
             result["question"] = part
             if docs is None:  # the plans that answered the first part (a 十三五 review may be in the 十四五 plan)
@@ -482,8 +484,8 @@ class Answerer:
 
     def _structure(self, text: str, info: QuestionInfo, docs: list[str]) -> dict[str, Any] | None:
         """"台山十四五规划有几章/由哪几部分组成": the named document's top-level headings."""
-        if not STRUCTURE.search(text) or len(docs) != 1 or info.typed:
-            return None
+        if not STRUCTURE.search(text) or LOCATION.search(text) or len(docs) != 1 or info.typed:
+            return None  # "在第几章、哪一项任务里讲的" asks where a passage is, not for the parts
         doc = self.documents[docs[0]]
         title = (doc.title or "").strip()
         tops = [sec for sec in doc.sections if len(sec.path) == 1 and not (title and sec.path[0] in title)]
@@ -526,7 +528,14 @@ class Answerer:
         title = (doc.title or "").strip()
         holding = [sec for sec in doc.sections if sec.start <= c.start < sec.end and not (title and sec.path[-1] in title)]
         holding.sort(key=lambda sec: len(sec.path))
-        return [_heading_item(doc, sec) for sec in holding[-MAX_LOCATION_LEVELS:]]
+        items = [_heading_item(doc, sec) for sec in holding[-MAX_LOCATION_LEVELS:]]
+        line_start = _line_bounds(doc.text, c.start, c.end)[0]
+        if line_start < c.start:  # "23.加强培训指导。省、市、县联手…": the run-in title of its item
+            first = next((o for o in self.table.within(c.doc_id, line_start, c.start) if o.kind == "sentence"), None)
+            if first is not None and first.start == line_start and ITEM_LABEL.match(first.quote) \
+                    and len(first.quote.strip()) <= MAX_TITLE_LINE and not re.search(r"[，,；;：:]", first.quote):
+                items.append(Scored(first, {}))
+        return items
 
     def _child_headings(self, text: str, info: QuestionInfo, pool: list[Scored], named: list[str]) -> list[Scored]:
         """For a list/overview question: the child headings of the section whose heading names the
@@ -541,8 +550,16 @@ class Answerer:
         subject = OVERVIEW_SUBJECT.search(text)
         quoted = [q for q in re.findall(r"[“\"]([^”\"]{4,30})[”\"]", text) if any(q in sec.path[-1] for sec in doc.sections)]
         best, best_score = None, 0.0
+        counted = _COUNTED_ITEMS.search(text)
+        count = _count_value(counted.group(1)) if counted else 0
         for sec in doc.sections:
-            children = [c for c in doc.sections if len(c.path) == len(sec.path) + 1 and c.path[:-1] == sec.path]
+            children = _child_sections(doc, sec)
+            if len(children) <= 1:
+                # "7.降低收费标准3项" › "（9）对保留的收费项目…" › ①②③: one item that holds the list, whose
+                # marked lines the outline took as headings only where they are short
+                inner = _child_sections(doc, children[0]) if children else []
+                marked = self._marked_lines(doc, sec)
+                children = marked if len(marked) > len(inner) else inner or children
             if len(children) < 2:
                 children = self._paragraph_leads(doc, sec)
                 if len(children) < 2:
@@ -551,6 +568,8 @@ class Answerer:
             score = lexical(concepts, normalize(heading), "", self._idf_table())
             if subject and any(form in heading for form in subject_forms(subject.group(1))):
                 score += 1.0 if subject.group(1) in heading else 0.9
+            if count and len(children) == count and score > 0:
+                score += 0.5  # "降低收费标准的是哪3项": a section on the subject with that many items
             if any(q in heading for q in quoted):
                 score += 2.0  # "“优化科技创新生态体系”这一任务下分哪几块": the section it quotes
             if score > best_score:
@@ -679,6 +698,29 @@ class Answerer:
                 break
             rest.append(Scored(other, {}))
         return rest
+
+    def _marked_lines(self, doc: Any, sec: Any) -> list[Scored]:
+        """The items of a section's list that the outline did not take as headings: the lines of
+        its body that open with a marker of one series (①②③, （1）（2）, 1.2.), in order from the
+        first; the first sentence of each. [] when fewer than two."""
+        items: list[Scored] = []
+        family: str | None = None
+        expected = 1
+        for c in self.table.within(doc.doc_id, sec.heading_end, sec.end):
+            if c.kind not in ("sentence", "heading") or _line_bounds(doc.text, c.start, c.end)[0] != c.start:
+                continue
+            marker = _item_marker(c.quote)
+            if marker is None:
+                continue
+            kind, number = marker
+            if family is None and number == 1:
+                family = kind
+            if kind == family and number == expected:
+                items.append(Scored(c, {}))
+                expected += 1
+            elif kind == family:
+                break
+        return items if len(items) >= 2 else []
 
     def _paragraph_leads(self, doc: Any, sec: Any) -> list[Scored]:
         """The first sentence of each paragraph of a section without sub-headings, when the
@@ -1022,7 +1064,7 @@ MAX_CAPTION_CHARS = 30
 ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[一二三四五六七八九十]+、|[①-⑳])")
 ANNOUNCES = re.compile(r"((以下|如下|下列)[^。；，]{0,16}|[：:])[。]?$")
 LEAD_LABEL = re.compile(r"^[^，。；：:]{2,12}[：:]")  # "日常监测：根据…" – an item named before its text
-STRUCTURE = re.compile(r"(哪几章|几章|哪几部分|几部分|哪几个部分|几个部分|由哪些部分|组成部分|篇章结构|结构框架|框架结构|目录)")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
+STRUCTURE = re.compile(r"(哪几章|(?<!第)几章|哪几部分|(?<!第)几部分|哪几个部分|(?<!第)几个部分|由哪些部分|组成部分|篇章结构|结构框架|框架结构|(?:规划|方案|文件|办法|意见|报告|通知)的?目录(?!清单))")  # a paragraph's lead-in sentence ("坚持创新驱动。") is short
 _KIND_CUES = re.compile("|".join(p.pattern for p in (LOCATION, LIST)) + r"|具体|主要|分别|哪些|什么|怎么|如何|举措|措施|做法|分为|分成|"
                         r"有没有|是否|提到|提及|涉及|讲到|说到|关于|包括|方面|几条|几个|几项|哪几|坚持|要求|期间")
 
@@ -1159,6 +1201,34 @@ def _line_item(doc: Any, start: int, end: int) -> Scored:
 _QUOTED_TERM = re.compile(r"[“\"]([^”\"“]{2,12})[”\"]")
 # "新建、改造多少个公园？": the thing counted is the noun after the measure word.
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|所|项|座|台|部|条|张|户|套|辆|处|名)([\u4e00-\u9fff]{2,6}?)(?:[？?，,。；;]|$)")
+
+
+_COUNTED_ITEMS = re.compile(r"哪([两三四五六七八九十]|\d{1,2})(个|项|类|条|种|方面|大|部分)")
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _count_value(number: str) -> int:
+    """3 for "3", "三"; 2 for "两"."""
+    return int(number) if number.isdigit() else (2 if number == "两" else _CN_NUMBERS.index(number) + 1)
+
+
+_MARKERS = (("circled", re.compile(r"^([①-⑳])")), ("paren", re.compile(r"^[（(](\d{1,2})[）)]")),
+            ("dot", re.compile(r"^(\d{1,2})[.．、](?!\d)")))
+
+
+def _item_marker(quote: str) -> tuple[str, int] | None:
+    """(series, number) of a line's list marker: ("circled", 2) for "②…", ("paren", 3) for "（3）…"."""
+    for kind, pattern in _MARKERS:
+        found = pattern.match(quote.strip())
+        if found:
+            mark = found.group(1)
+            return kind, (ord(mark) - ord("①") + 1) if kind == "circled" else int(mark)
+    return None
+
+
+def _child_sections(doc: Any, sec: Any) -> list[Any]:
+    """The sections directly under ``sec``."""
+    return [c for c in doc.sections if len(c.path) == len(sec.path) + 1 and c.path[:-1] == sec.path]
 
 
 def _holding_first(pool: list[Scored], terms: list[str]) -> list[Scored]:

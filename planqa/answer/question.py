@@ -22,7 +22,7 @@ _QUANTITY = re.compile(
 _RULE_ASKED = re.compile(r"(什么|哪种|何种)(样的)?(比例|比重|标准|水平|规模|办法|方式)")
 # Weak quantity cues: often a figure, sometimes a description ("总体目标是什么").
 _QUANTITY_WEAK = re.compile(r"(目标|达到|增长|指标)")
-_LIST = re.compile(r"(有哪些|是哪些|哪些|哪几|哪[两三四五六七八九十]个|包括|包含|分别)")
+_LIST = re.compile(r"(有哪些|是哪些|哪些|哪几|哪(?:[两三四五六七八九十]|\d{1,2})(?:个|项|类|条|种|方面|家|所|大|部分)|包括|包含|分别)")
 _HOW = re.compile(r"(如何|怎样|怎么|怎|措施|举措|办法|安排|部署|打算|设想|考虑|路径|作用|任务)")
 _YESNO = re.compile(r"(能不能|会不会|是不是|是否|有没有|可不可以|可以.{0,12}吗|能否|吗[？?]?$)")
 _WHEN = re.compile(r"(什么时候|何时|哪一年|哪年|哪个时间|什么时间|什么日期|哪天)")

@@ -1,7 +1,9 @@
 """Question forms on a small inline index (real embedder): the attachments of a notice named by its
 文号, an age asked as 多少岁, a how-question whose rule runs on in its paragraph, a 还是 choice, and
 a question whose word (工程技术) holds a short title word of another plan (工程), a rule answered
-with its whole short paragraph, and a paraphrase whose everyday words the plan does not use."""
+with its whole short paragraph, a paraphrase whose everyday words the plan does not use, and a
+counted list ("哪3项") whose items are marked lines, not headings, and a two-part location question
+whose item has a run-in title."""
 
 from __future__ import annotations
 
@@ -39,6 +41,21 @@ PLAN = """某县科技赋能乡村振兴示范工程实施方案
 依托县农业科学研究所建设科技示范基地5个，示范推广新品种新技术。
 三、发展基础
 至2020年全县工程技术研究中心达18家，其中6家专门从事农产品加工方面的研究。
+四、清理规范收费项目
+6.减少或停征收费项目2项。
+（8）对不参与收入分成的收费项目，原则上减少或停征。
+①县教育局1项：教育干部培训费。
+②县公安局1项：养犬管理服务费。
+完成时限：2025年6月底
+7.降低收费标准3项。
+（9）对保留的收费项目，有收费幅度的，一律从低收取，实现我县收费标准最低。
+①县水务局1项：水土保持补偿费（每平方米2元减至1.4元）。
+②县人防办1项：防空地下室易地建设费（每平方米由1800元降至1620元）。
+③企业经营收费1项：电动汽车充换电服务收费（上限由1.35元/千瓦时降至0.90元/千瓦时）。
+完成时限：2025年6月底
+五、保障措施
+22.加强组织领导。县政府统筹推进示范工程建设，定期研究解决重大问题。
+23.加强培训指导。县、镇联手组织开展多层次专题培训，向企业和合作社开展政策解读。
 """
 
 
@@ -102,3 +119,20 @@ def test_everyday_words_of_a_paraphrase_are_no_missing_topic(answerer):
     # 方便/患者 are not in the 办法; its term 慢性病 is: the plan covers the topic
     result = answerer.ask("某市公租房办法打算怎样方便慢性病患者轮候？")
     assert not result["abstained"] and "3个月" in result["answer"]
+
+
+def test_a_counted_list_answers_with_the_marked_lines_of_its_section(answerer):
+    result = answerer.ask("某县乡村振兴方案要降低收费标准的是哪3项？")
+    assert not result["abstained"]
+    for item in ("水土保持补偿费", "防空地下室易地建设费", "电动汽车充换电服务收费"):
+        assert item in result["answer"]
+    assert "养犬管理服务费" not in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_a_two_part_location_question_names_the_part_and_the_item(answerer):
+    result = answerer.ask("某县乡村振兴方案里，讲县镇联手组织专题培训的是第几条？放在哪一部分？")
+    assert not result["abstained"] and "未找到" not in result["answer"]
+    assert "保障措施" in result["answer"] and "23.加强培训指导" in result["answer"]
+    assert "一、工作目标" not in result["answer"]  # a location, not the plan's parts
+    assert fully_supported(answerer, result)

@@ -156,3 +156,14 @@ def test_which_document_proposes_a_topic_is_a_presence_question():
 
     assert asked_topic("这几份科技规划里，有哪份提出要培育独角兽企业？") == "培育独角兽企业"
     assert asked_topic("哪份规划提到了量子计算？") == "量子计算"
+
+
+def test_counted_lists_and_structure_questions_are_told_apart():
+    from planqa.answer.answerer import STRUCTURE
+    from planqa.answer.question import question_types
+
+    assert LIST.search("要降低收费标准的是哪3项？") and LIST.search("是哪四项？")
+    assert "list" in question_types("唐山营商环境意见要降低收费标准的是哪3项？")
+    assert STRUCTURE.search("台山十四五规划有几章？") and STRUCTURE.search("这份方案的目录是什么？")
+    assert not STRUCTURE.search("这是在第几章、哪一项重点任务里讲的？")
+    assert not STRUCTURE.search("要求编制并公开哪几张收费目录清单？")
