@@ -92,6 +92,7 @@ class Answerer:
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
         self._normalized: dict[str, str] | None = None  # document texts as words are matched
+        self._normalized_docs: dict[str, str] = {}  # the same, one document at a time (comparisons)
         self._known_places = known_places(d.region for d in self.index.documents.infos() if d.region)
         self.plan_names = PlanNames.build(self.index.documents.infos(), self.index.tokenizer.tokenize,
                                           getattr(self.index.tokenizer, "words", None))
@@ -433,6 +434,7 @@ class Answerer:
         all_hits: list[Any] = []
         chosen_all: list[Scored] = []
         best_overall = 0.0
+        picks: list[tuple[list[str], str, list[Scored], float]] = []
         for _, _, docs in targets:
             regions = {self.documents[d].region for d in docs if self.documents[d].region}
             periods = {self.documents[d].period for d in docs if self.documents[d].period} & info.periods
@@ -458,6 +460,24 @@ class Answerer:
             doc = self.documents[docs[0]]
             label = doc.title if len(docs) == 1 else (doc.region or doc.title)
             if pool and best >= needed:
+                picks.append((docs, label, pool, best))
+            else:
+                picks.append((docs, label, [], best))
+        terms = self._compared_terms(text, info, targets)
+        texts = [normalize(" ".join(i.candidate.display() for i in pool[:1])) for _, _, pool, _ in picks]
+        for n, (docs, label, pool, best) in enumerate(picks):
+            doc = self.documents[docs[0]]
+            others = [t for m, t in enumerate(texts) if m != n and picks[m][2]]
+            shared = [w for w in terms if any(any(f in t for f in w) for t in others)]
+            lacking = [w for w in shared if not any(f in texts[n] for f in w)]
+            whole = self._normalized_text(pool[0].candidate.doc_id) if pool else ""
+            never = [w for w in lacking if not any(f in whole for f in w)]
+            if pool and never and len(lacking) * 2 > len(shared):
+                # its best passage is on another indicator ("研发机构覆盖率" for "研发支出占营业收入的
+                # 比重"): it lacks most of the words the other plans' answers share with the question,
+                # and the plan never uses one of them (a paraphrase, 细颗粒物 for PM2.5, uses the others)
+                pool = []
+            if pool:
                 best_overall = max(best_overall, best)
                 composer.lines.append(f"【{self.documents[pool[0].candidate.doc_id].title or label}】")
                 # a heading quoted alone ("2.2035年远期目标") goes on with its body, as in a single answer
@@ -475,6 +495,25 @@ class Answerer:
                               self._passages(all_hits, chosen_all, "引用"))
         result["groups"] = groups
         return result
+
+    def _normalized_text(self, doc_id: str) -> str:
+        """A document's whole text, normalised as the candidates are (kept once normalised)."""
+        if self._normalized is not None:
+            return self._normalized[doc_id]
+        text = self._normalized_docs.get(doc_id)
+        if text is None:
+            text = self._normalized_docs[doc_id] = normalize(self.documents[doc_id].text)
+        return text
+
+    def _compared_terms(self, text: str, info: QuestionInfo, targets: list[tuple[int, str, list[str]]]) -> list[tuple[str, ...]]:
+        """The words of a comparison that name what is compared, each with its parts (a plan may
+        say 生产总值 for 地区生产总值): not the plans' names nor words of their titles."""
+        own = text
+        for _, mention, _ in targets:
+            own = own.replace(mention, " ")
+        titles = [normalize(self.documents[d].title or "") for _, _, docs in targets for d in docs]
+        concepts = self._unnamed_concepts(text, info, _KIND_CUES.sub(" ", own))
+        return [(h, *parts) for h, parts in concepts if len(h) >= 2 and not any(h in t for t in titles)]
 
     def _unnamed_concepts(self, text: str, info: QuestionInfo, words: str) -> list[tuple[str, tuple[str, ...]]]:
         """The concepts of ``words`` (a part of question ``text``) without those that only name a plan."""
