@@ -120,8 +120,9 @@ class Answerer:
         """Each part answered on its own; a part that names no plan asks the plan of the first."""
         results: list[dict[str, Any]] = []
         docs: list[str] | None = None
+        preface = _topic_preface(parts[0])
         for i, part in enumerate(parts):
-            asked = part
+            asked = part if not (i and preface) else f"{preface}，{part}"  # "围绕RCEP办会这件事，…？…？"
             bare = re.sub(r"[？?！!。；;，,\s]", "", part)
             where = bool(LOCATION.search(part)) \
                 and len(_ASKING_WORDS.sub("", LOCATION.sub("", bare))) <= LEANING_PART_CHARS  # "放在哪一部分？"
@@ -1180,6 +1181,16 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Start and end of the line(s) of ``text`` holding ``text[start:end]``."""
     line_end = text.find("\n", end)
     return text.rfind("\n", 0, start) + 1, len(text) if line_end == -1 else line_end
+
+
+_PREFACE = re.compile(r"^(?:围绕|关于|对于|就|针对)([^，,。？?]{2,20}?)(?:这件事|这个问题|这方面|这一块|方面|问题)?[，,]")
+
+
+def _topic_preface(first_part: str) -> str:
+    """The topic a multi-part question sets before its first question ("围绕RCEP办会这件事，"):
+    it applies to every part; "" when the question starts with no such clause."""
+    found = _PREFACE.match(first_part.strip())
+    return found.group(1) if found and not _ASKING_WORDS.search(found.group(1).replace("是", "")) else ""
 
 
 def _answered_before(result: dict[str, Any], earlier: list[dict[str, Any]]) -> bool:

@@ -87,9 +87,16 @@ def question_types(text: str) -> set[str]:
     return types or {"what"}
 
 
+# A year that is part of a document's name ("成都2024年政府工作报告", "2025年版目录"): it names the
+# report, not the year the figure is of (a work report reviews the year before its own).
+_DOCUMENT_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年(?:的)?(?:(?:市|省|区|县)?政府工作报告|版)")
+
+
 def named_years(text: str) -> list[int]:
-    """Four-digit years the question names, in order ("到2025年" → [2025])."""
-    return [int(y) for y in YEAR.findall(text)]
+    """Four-digit years the question names, in order ("到2025年" → [2025]), less those that name
+    a document ("成都2024年政府工作报告回顾说成功举办了什么": no year of its own)."""
+    naming = {m.start() for m in _DOCUMENT_YEAR.finditer(text)}
+    return [int(m.group(1)) for m in YEAR.finditer(text) if m.start() not in naming]
 
 
 def wanted_figure(text: str, years: list[int]) -> str | None:

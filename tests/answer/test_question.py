@@ -77,3 +77,20 @@ def test_foreign_place():
     assert foreign_place("台山市科技创新“十三五”规划是什么时候印发的？", known) is None
     assert foreign_place("茂名市茂南区科技创新规划有哪些任务？", known) is None
     assert foreign_place("鹤山市有多少家高新技术企业？", known) is None  # not about a plan
+
+
+def test_a_year_that_names_a_document_is_no_year_of_the_question():
+    from planqa.answer.question import named_years
+
+    assert named_years("成都2024年政府工作报告回顾说成功举办了什么？") == []
+    assert named_years("2025年版广东医保药品目录里西药有多少个？") == []
+    assert named_years("北京2024年政府工作报告提出2024年增长多少？") == [2024]
+    assert named_years("到2025年高企目标是多少？") == [2025]
+
+
+def test_a_topic_set_before_the_first_part_applies_to_every_part():
+    from planqa.answer.answerer import _topic_preface
+
+    assert _topic_preface("围绕RCEP办会这件事，安徽的实施意见提出要探索举办什么？") == "RCEP办会"
+    assert _topic_preface("关于科技特派员，台山怎么做？") == "科技特派员"
+    assert _topic_preface("台山十四五的文号是什么？") == ""
