@@ -820,7 +820,11 @@ class Answerer:
                 # the question's own words ("北京打算怎样方便慢性病患者开药"): its one longest term
                 # (慢性病) is in the named plan, the everyday words of the paraphrase (方便, 开药) need not be
                 return None
-            if not absent or len(absent) * 2 <= len(heads):
+            # most of the topic, its words weighed by how specific they are (idf) when the question
+            # names the topic ("有没有提到发展农村电商": 电商 weighs more than 发展 and 农村), by
+            # their count for the question's own words (a paraphrase's words weigh alike)
+            weight = (lambda h: 1.0) if own_terms else idf.idf
+            if not absent or sum(map(weight, absent)) * 2 <= sum(map(weight, heads)):
                 return None
         elif len(everywhere) < MIN_DOCUMENTS_FOR_SHARES:
             # too few documents to tell specific words by their share: the rarest word decides

@@ -95,3 +95,9 @@ def test_a_how_answer_reads_its_paragraph_in_text_order(answerer):
         by_line.setdefault((c["doc_id"], text.rfind("\n", 0, c["start"])), []).append(c["start"])
     assert all(starts == sorted(starts) for starts in by_line.values())  # one paragraph: in its own order
     assert fully_supported(answerer, result)
+
+
+def test_a_presence_question_weighs_the_topic_words_by_how_specific_they_are(answerer):
+    # 发展 and 农村 are in the 江门 plan, 电商 (the topic's specific word) only in 台山's
+    result = answerer.ask("江门百千万方案有没有提到发展农村电商？")
+    assert result["abstained"]
