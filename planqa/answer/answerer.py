@@ -251,10 +251,17 @@ class Answerer:
                 chosen = self._section_leads(text, info, pool[0]) if pool else []
                 chosen = chosen or pick_sentences(pool, s.max_sentences, s.margin)
                 run = self._enumeration(chosen[0]) if chosen and not info.typed else []
+                if not run and chosen and not info.typed and "list" in info.types:
+                    # "热线具体实现哪几项功能": the "一是…五是" run of the matched paragraph
+                    run = self._enumeration(chosen[0], anywhere=True)
                 follow = self._continuation(chosen[0]) if chosen and not info.typed and not run else []
                 if not run and not follow and not info.typed \
                         and not choice_alternatives(text):  # a choice's naming sentence stays first
                     chosen = self._paragraph_run(chosen, ranked)
+                elif chosen and not run and not follow and "when" in info.types and not info.types & {"quantity", "docno"}:
+                    # a measure's steps each have their date ("7月底前完成前期手续…10月底完善各项功能"):
+                    # a date question gets its short paragraph whole
+                    chosen = self._whole_paragraph(min(chosen, key=lambda i: i.candidate.start), ranked) or chosen
                 if run:
                     chosen = run
                 elif follow:
@@ -622,10 +629,11 @@ class Answerer:
         sec, children = best
         return [c if isinstance(c, Scored) else _heading_item(doc, c) for c in children[: self.settings.list_items]]
 
-    def _enumeration(self, item: Scored) -> list[Scored]:
+    def _enumeration(self, item: Scored, anywhere: bool = False) -> list[Scored]:
         """The whole run of enumerated sentences an answer sentence belongs to, in text order:
         "一是…。二是…。三是…。" or "①…；②…" within one paragraph (its lead-in included when the
-        first item is part of it); [] when the sentence is no item of such a run."""
+        first item is part of it); [] when the sentence is no item of such a run (``anywhere``: the
+        run its paragraph goes on to, when the sentence comes before it)."""
         c = item.candidate
         line = [o for o in self.table.within(c.doc_id, *_line_bounds(self.documents[c.doc_id].text, c.start, c.end))
                 if o.kind == "sentence"]
@@ -642,7 +650,7 @@ class Answerer:
                 pending.append(o)  # an item may run on for one more sentence ("…服务。提供…实现100%；③…")
             elif run:
                 break  # "一是X。[a paragraph of its own text]二是Y。" is no list: each item has a body
-        if expected <= 2 or c not in run:
+        if expected <= 2 or (c not in run and not (anywhere and c.start < run[0].start)):
             return []
         return [Scored(o, {}) for o in run[: self.settings.list_items]]
 

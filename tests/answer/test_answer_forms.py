@@ -2,8 +2,9 @@
 文号, an age asked as 多少岁, a how-question whose rule runs on in its paragraph, a 还是 choice, and
 a question whose word (工程技术) holds a short title word of another plan (工程), a rule answered
 with its whole short paragraph, a paraphrase whose everyday words the plan does not use, and a
-counted list ("哪3项") whose items are marked lines, not headings, and a two-part location question
-whose item has a run-in title."""
+counted list ("哪3项") whose items are marked lines, not headings, a two-part location question
+whose item has a run-in title, a list whose "一是…三是" run follows the matched lead-in, and a date
+question whose paragraph dates two steps."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ PLAN = """某县科技赋能乡村振兴示范工程实施方案
 五、保障措施
 22.加强组织领导。县政府统筹推进示范工程建设，定期研究解决重大问题。
 23.加强培训指导。县、镇联手组织开展多层次专题培训，向企业和合作社开展政策解读。
+24.全面提升农技服务热线服务水平。对标全省一流，加快升级热线平台。一是“一单通达”，由县级热线直接将农户诉求转至乡镇办理；二是自动外呼开展满意度回访；三是建立诉求属地办理和部门监督的双向互动机制。
+25.建立全县农产品价格信息服务平台，7月底前完成项目前期手续，实现平台基础建设。10月底完善平台各项功能，提升服务水平。
 """
 
 
@@ -135,4 +138,18 @@ def test_a_two_part_location_question_names_the_part_and_the_item(answerer):
     assert not result["abstained"] and "未找到" not in result["answer"]
     assert "保障措施" in result["answer"] and "23.加强培训指导" in result["answer"]
     assert "一、工作目标" not in result["answer"]  # a location, not the plan's parts
+    assert fully_supported(answerer, result)
+
+
+def test_a_list_question_gets_the_run_its_matched_lead_in_goes_on_to(answerer):
+    result = answerer.ask("某县农技服务热线升级后具体实现哪几项功能？")
+    assert not result["abstained"]
+    for item in ("一单通达", "满意度回访", "双向互动机制"):
+        assert item in result["answer"]
+    assert fully_supported(answerer, result)
+
+
+def test_a_date_question_gets_its_short_paragraph_whole(answerer):
+    result = answerer.ask("某县农产品价格信息服务平台要在什么时候把各项功能完善好？")
+    assert not result["abstained"] and "10月底" in result["answer"]
     assert fully_supported(answerer, result)
