@@ -132,6 +132,12 @@ class Answerer:
             result = self._ask_one(asked, default_docs=docs)
             if asked != part and not where and _answered_before(result, results):
                 result = self._ask_one(part, default_docs=docs)  # the part before answered it: ask it alone
+            if docs and not result["abstained"] and not {c["doc_id"] for c in result["citations"]} & set(docs):
+                # the part's own words seem to name another plan ("起付标准、支付比例" of a 门特 办法's
+                # title): the plan of the first part answers it if it does so with more confidence
+                alt = self._ask_one(asked, default_docs=docs, pinned=True)
+                if not alt["abstained"] and alt["confidence"] > result["confidence"]:
+                    result = alt
             result["question"] = part
             if docs is None:  # the plans that answered the first part (a 十三五 review may be in the 十四五 plan)
                 docs = sorted({c["doc_id"] for c in result["citations"]}) or self._docs_of(part) or None
@@ -183,12 +189,12 @@ class Answerer:
         named = self.plan_names.named(text)
         return named, bool(named)
 
-    def _ask_one(self, question: str, default_docs: list[str] | None = None) -> dict[str, Any]:
-        result = self._answer_one(expand_abbreviations(question), default_docs)
+    def _ask_one(self, question: str, default_docs: list[str] | None = None, pinned: bool = False) -> dict[str, Any]:
+        result = self._answer_one(expand_abbreviations(question), default_docs, pinned)
         result["question"] = question
         return result
 
-    def _answer_one(self, text: str, default_docs: list[str] | None = None) -> dict[str, Any]:
+    def _answer_one(self, text: str, default_docs: list[str] | None = None, pinned: bool = False) -> dict[str, Any]:
         info = analyze_question(text, analyze_query(text, self.searcher.regions))
         if LOCATION.search(text):  # "…属于哪一项任务": where X is, not how the task is done
             info.types = (info.types - {"how", "list"}) or {"what"}
@@ -196,7 +202,7 @@ class Answerer:
         # plans named by their words restrict the search; a region or period alone is a preference
         # (a city's plan may speak of its counties), as the ranking's plan fit has it
         mentioned, by_words = self._named_by(text)
-        named = mentioned if by_words and not info.cross_plan else []
+        named = mentioned if by_words and not info.cross_plan and not pinned else []
         if not named and default_docs and not (info.regions or info.periods):
             named = list(default_docs)
         scope = named or mentioned  # the plans the question is about, if it names any

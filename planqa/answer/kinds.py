@@ -25,7 +25,7 @@ from planqa.ingest.outline import int_to_cn
 
 _PART_END = re.compile(r"(?<=[？?])|(?<=[；;])(?=.{4,}[？?]$)")
 MIN_PART = 6  # characters a part needs to stand alone ("台山的呢？" leans on the part before)
-_ASKS = re.compile(r"(什么|多少|哪|如何|怎样|怎么|何时|几|是否|有没有|吗|呢|谁|多久|多长|为什么|为何|是不是|能否|可否|要不要|能不能|会不会|可不可以|有无)")
+_ASKS = re.compile(r"(什么|多少|哪|如何|怎样|怎么|何时|几|是否|有没有|吗|呢|谁|多久|多长|为什么|为何|是不是|能否|可否|要不要|能不能|会不会|可不可以|有无|还是)")
 
 
 def split_parts(question: str) -> list[str]:

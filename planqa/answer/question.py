@@ -64,7 +64,8 @@ class QuestionInfo:
 def question_types(text: str) -> set[str]:
     """The kinds of answer ``text`` asks for (a question may have several)."""
     types: set[str] = set()
-    if _QUANTITY.search(text) and not (_RULE_ASKED.search(text) and "多少" not in text):
+    choice = re.search(r".还是.", text) and not re.search(r"多少|几", text)  # "按参保市还是就医市执行": which rule
+    if _QUANTITY.search(text) and not (_RULE_ASKED.search(text) and "多少" not in text) and not choice:
         types.add("quantity")
     elif _QUANTITY_WEAK.search(text) and not _WHEN.search(text) and not re.search(r"(总体|主要|工作|分阶段|具体|发展)目标|什么水平|什么样|哪[几些]个?方面"
                                                          r"|.还是.|哪[几些]|什么[^？?，,。]{0,6}目标|(远景|远期|长远|阶段性?)目标", text) \

@@ -167,3 +167,12 @@ def test_counted_lists_and_structure_questions_are_told_apart():
     assert STRUCTURE.search("台山十四五规划有几章？") and STRUCTURE.search("这份方案的目录是什么？")
     assert not STRUCTURE.search("这是在第几章、哪一项重点任务里讲的？")
     assert not STRUCTURE.search("要求编制并公开哪几张收费目录清单？")
+
+
+def test_a_choice_part_is_a_part_of_its_own_and_asks_no_figure():
+    from planqa.answer.question import question_types
+
+    assert split_parts("在广东办了跨市就医备案，备案有效期一般多长？报销的起付标准、支付比例按参保市还是就医市执行？") == [
+        "在广东办了跨市就医备案，备案有效期一般多长？", "报销的起付标准、支付比例按参保市还是就医市执行？"]
+    assert "quantity" not in question_types("报销的起付标准、支付比例按参保市还是就医市执行？")
+    assert "quantity" in question_types("支付比例是85%还是65%，最高多少元？")
