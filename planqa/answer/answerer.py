@@ -1182,7 +1182,6 @@ def _basis(doc: Any, pattern: re.Pattern[str]) -> re.Match[str] | None:
     return None
 
 
-# A why-question ("为什么…", "原因是什么"): its answer is a reason, which may run on like a procedure.
 WHOLE_PARAGRAPH_CHARS = 400  # a paragraph this short is answered whole (tune split: 300 -> 400 helped, 400-800 the same)
 WHOLE_PARAGRAPH_SENTENCES = 6
 MIN_TERM_CHARS = 3  # a word this long is a term of the topic, not an everyday word of the phrasing

@@ -176,3 +176,13 @@ def test_a_choice_part_is_a_part_of_its_own_and_asks_no_figure():
         "在广东办了跨市就医备案，备案有效期一般多长？", "报销的起付标准、支付比例按参保市还是就医市执行？"]
     assert "quantity" not in question_types("报销的起付标准、支付比例按参保市还是就医市执行？")
     assert "quantity" in question_types("支付比例是85%还是65%，最高多少元？")
+
+
+def test_a_notice_states_its_basis_before_通知如下():
+    from planqa.answer.kinds import STATING_PATTERNS
+
+    sentence = ("为进一步完善社会医疗保险政策，根据《某市社会医疗保险条例》的有关规定，经市人民政府同意，"
+                "现就门诊特定病种费用范围及标准的有关事项通知如下。")
+    assert STATING_PATTERNS["basis"].search(sentence)
+    assert STATING_PATTERNS["basis"].search("根据《某省条例》，结合本市实际，制定本办法。")
+    assert not STATING_PATTERNS["basis"].search("根据企业需求，现就有关工作安排如下。")
