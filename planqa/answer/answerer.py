@@ -496,7 +496,10 @@ class Answerer:
                 composer.lines.append(f"【{self.documents[pool[0].candidate.doc_id].title or label}】")
                 # a heading quoted alone ("2.2035年远期目标") goes on with its body, as in a single answer
                 follow = self._continuation(pool[0]) if not ANNOUNCES.search(pool[0].candidate.quote) else []
-                composer.add([pool[0], *follow[: s.max_sentences - 1]])
+                lines = [pool[0], *follow[: s.max_sentences - 1]]
+                if not follow and not info.typed:  # as a single answer: a short paragraph whole
+                    lines = self._paragraph_run([pool[0]], pool)
+                composer.add(lines)
                 chosen_all.append(pool[0])
                 groups.append({"region": doc.region, "doc_id": pool[0].candidate.doc_id, "title": doc.title,
                                "citations": [composer.citations[-1]["n"]]})
