@@ -41,16 +41,16 @@ def answer_sentences(text: str) -> list[str]:
         if LABEL.match(line.strip()) and not MARKER.search(line):
             continue  # a note of the answerer's own ("【开平市…规划】未找到。")
         pending = ""  # pieces of one quoted passage that itself holds sentence ends, up to its [n]
-        for sentence in (m.group(0).strip() for m in SENTENCE.finditer(line)):
+        for sentence in (m.group(0) for m in SENTENCE.finditer(line)):  # unstripped: "。 | " inside a row stays
             if not MARKER.sub("", sentence).strip(_TRIM):
                 continue
             if not MARKER.search(sentence):
                 pending += sentence
                 continue
-            out.append(pending + sentence)
+            out.append((pending + sentence).strip())
             pending = ""
-        if pending:
-            out.append(pending)
+        if pending.strip():
+            out.append(pending.strip())
     return out
 
 

@@ -97,3 +97,10 @@ def test_indicator_row_rendering_is_supported_only_by_its_figures():
     assert not row_rendering_supported("高新技术企业数量：2020年164家，2025年目标250家", row)
     assert not row_rendering_supported("科技型中小企业数量：2020年164家", row)
     assert not row_rendering_supported("高新技术企业数量：164家", "高新技术企业数量达到164家")
+
+
+def test_a_table_row_quoted_whole_keeps_the_space_after_a_cell_ending_a_sentence():
+    from planqa.evaluate.answers import answer_sentences
+
+    row = "减分指标 | 2 | 违法违规情况 | 1.有偷漏税行为，每次减10分。 | 不重复减分。"
+    assert answer_sentences(f"{row}[1]") == [f"{row}[1]"]
