@@ -38,13 +38,14 @@ import numpy as np
 
 from planqa.answer.candidates import Candidate, CandidateTable
 from planqa.answer.compose import ABSTAIN_TEXT, Composer, order_by_region, pick_sentences
-from planqa.answer.kinds import (CHOICE_WINDOW, COMPARE, choice_alternatives, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField, subject_forms,
+from planqa.answer.kinds import (CHOICE_WINDOW, COMPARE, COUNTED_ITEMS, choice_alternatives, LIST, LOCATION, OVERVIEW_SUBJECT, STATING_PATTERNS, DocumentField, subject_forms,
                                  asked_topic, document_field, frame_fit, question_frame, split_parts, value_forms,
                                  DRAFT_MARK)
 from planqa.answer.question import QuestionInfo, analyze_question, foreign_place, known_places
 from planqa.answer.scoring import (IdfTable, Scored, Weights, combine, confidence, eligible, lexical, metadata_fit,
                                    normalize, plan_fit, question_concepts, type_fit)
 from planqa.answer.vectors import SentenceVectors, memoize_queries
+from planqa.ingest.outline import cn_to_int, parse_marker
 from planqa.retrieve.naming import PlanNames
 from planqa.retrieve.query import analyze_query, expand_abbreviations, region_aliases
 from planqa.retrieve.validate import validate_query
@@ -91,8 +92,7 @@ class Answerer:
         self._idf: IdfTable | None = None
         self._vectors: SentenceVectors | None = None
         self._chunk_vectors: np.ndarray | None = None
-        self._normalized: dict[str, str] | None = None  # document texts as words are matched
-        self._normalized_docs: dict[str, str] = {}  # the same, one document at a time (comparisons)
+        self._normalized: dict[str, str] = {}  # document texts as words are matched, normalised on first use
         self._known_places = known_places(d.region for d in self.index.documents.infos() if d.region)
         self.plan_names = PlanNames.build(self.index.documents.infos(), self.index.tokenizer.tokenize,
                                           getattr(self.index.tokenizer, "words", None))
@@ -473,10 +473,7 @@ class Answerer:
                     break
             doc = self.documents[docs[0]]
             label = doc.title if len(docs) == 1 else (doc.region or doc.title)
-            if pool and best >= needed:
-                picks.append((docs, label, pool, best))
-            else:
-                picks.append((docs, label, [], best))
+            picks.append((docs, label, pool if best >= needed else [], best))
         terms = self._compared_terms(text, info, targets)
         texts = [normalize(" ".join(i.candidate.display() for i in pool[:1])) for _, _, pool, _ in picks]
         for n, (docs, label, pool, best) in enumerate(picks):
@@ -515,12 +512,17 @@ class Answerer:
 
     def _normalized_text(self, doc_id: str) -> str:
         """A document's whole text, normalised as the candidates are (kept once normalised)."""
-        if self._normalized is not None:
-            return self._normalized[doc_id]
-        text = self._normalized_docs.get(doc_id)
+        text = self._normalized.get(doc_id)
         if text is None:
-            text = self._normalized_docs[doc_id] = normalize(self.documents[doc_id].text)
+            text = self._normalized[doc_id] = normalize(self.documents[doc_id].text)
         return text
+
+    def _all_normalized(self) -> dict[str, str]:
+        """doc_id -> ``_normalized_text`` for every document."""
+        if len(self._normalized) < len(self.documents):
+            for doc_id in self.documents:
+                self._normalized_text(doc_id)
+        return self._normalized
 
     def _compared_terms(self, text: str, info: QuestionInfo, targets: list[tuple[int, str, list[str]]]) -> list[tuple[str, ...]]:
         """The words of a comparison that name what is compared, each with its parts (a plan may
@@ -606,7 +608,7 @@ class Answerer:
         subject = OVERVIEW_SUBJECT.search(text)
         quoted = [q for q in re.findall(r"[“\"]([^”\"]{4,30})[”\"]", text) if any(q in sec.path[-1] for sec in doc.sections)]
         best, best_score = None, 0.0
-        counted = _COUNTED_ITEMS.search(text)
+        counted = COUNTED_ITEMS.search(text)
         count = _count_value(counted.group(1)) if counted else 0
         for sec in doc.sections:
             children = _child_sections(doc, sec)
@@ -676,8 +678,7 @@ class Answerer:
         sec = max(holding, key=lambda x: len(x.path))
         s = self.settings
         if ANNOUNCES.search(c.quote.strip()):
-            children = [x for x in doc.sections if len(x.path) == len(sec.path) + 1 and x.path[:-1] == sec.path
-                        and x.start >= c.end]
+            children = [x for x in _child_sections(doc, sec) if x.start >= c.end]
             if len(children) >= 2:
                 return [_heading_item(doc, x) for x in children[: s.list_items]]
             items = [Scored(o, {}) for o in self.table.within(c.doc_id, c.end, sec.end)
@@ -811,10 +812,9 @@ class Answerer:
             return None  # whole-text look-ups: for a corpus of this size, left to the thresholds
         if WHICH_DOCUMENTS.search(text):
             docs = []  # "哪些文件提到X": every document is asked
-        if self._normalized is None:
-            self._normalized = {d: normalize(doc.text) for d, doc in self.documents.items()}
-        texts = [self._normalized[d] for d in (docs or list(self.documents))]
-        everywhere = list(self._normalized.values())
+        normalized = self._all_normalized()
+        texts = [normalized[d] for d in (docs or list(self.documents))]
+        everywhere = list(normalized.values())
         # The topic's specific words (used by few documents, or by none: 量子 of 量子计算 is one,
         # 计算 is not) decide: it is missing when most of them are not in the plans asked about
         # (海上风能 is there in a plan on 海上风电: 海上 and 综合利用 are, 风能 is not).
@@ -830,7 +830,7 @@ class Answerer:
             absent = [h for h in heads if not any(h in t for t in texts)]
             if strict:  # only terms other documents use count as missing (not a paraphrase's words)
                 named = set(docs)
-                absent = [h for h in absent if any(h in t for d, t in self._normalized.items() if d not in named)]
+                absent = [h for h in absent if any(h in t for d, t in normalized.items() if d not in named)]
             longest = max(heads, key=len, default="")
             if strict and own_terms and len(longest) >= MIN_TERM_CHARS and longest not in absent \
                     and sum(len(h) == len(longest) for h in heads) == 1:
@@ -854,7 +854,7 @@ class Answerer:
         if strict:
             # a passage matches well: the topic is missing only when it is a term other documents use
             # ("元宇宙" in two work reports, not in the named 办法), not a paraphrase no document uses
-            outside = [t for d, t in self._normalized.items() if d not in set(docs)]
+            outside = [t for d, t in normalized.items() if d not in set(docs)]
             if not docs or not any(w in t for w in absent for t in outside):
                 return None
         if len(topic) <= MAX_TOPIC_SHOWN and not any(normalize(topic) in t for t in texts):
@@ -1273,27 +1273,21 @@ _QUOTED_TERM = re.compile(r"[“\"]([^”\"“]{2,12})[”\"]")
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|所|项|座|台|部|条|张|户|套|辆|处|名)([\u4e00-\u9fff]{2,6}?)(?:[？?，,。；;]|$)")
 
 
-_COUNTED_ITEMS = re.compile(r"哪([两三四五六七八九十]|\d{1,2})(个|项|类|条|种|方面|大|部分)")
-_CN_NUMBERS = "一二三四五六七八九十"
-
-
 def _count_value(number: str) -> int:
     """3 for "3", "三"; 2 for "两"."""
-    return int(number) if number.isdigit() else (2 if number == "两" else _CN_NUMBERS.index(number) + 1)
+    return 2 if number == "两" else cn_to_int(number) or 0
 
 
-_MARKERS = (("circled", re.compile(r"^([①-⑳])")), ("paren", re.compile(r"^[（(](\d{1,2})[）)]")),
-            ("dot", re.compile(r"^(\d{1,2})[.．、](?!\d)")))
+_LIST_MARKERS = {"circled", "paren_arabic", "arabic"}  # the outline's kinds a list line of a section opens with
 
 
 def _item_marker(quote: str) -> tuple[str, int] | None:
-    """(series, number) of a line's list marker: ("circled", 2) for "②…", ("paren", 3) for "（3）…"."""
-    for kind, pattern in _MARKERS:
-        found = pattern.match(quote.strip())
-        if found:
-            mark = found.group(1)
-            return kind, (ord(mark) - ord("①") + 1) if kind == "circled" else int(mark)
-    return None
+    """(kind, number) of a list line's marker as the outline reads it: ("circled", 2) for "②…",
+    ("paren_arabic", 3) for "（3）…", ("arabic", 1) for "1.…"; None for other lines."""
+    marker = parse_marker(quote.strip())
+    if marker is None or marker.kind not in _LIST_MARKERS or marker.number is None:
+        return None
+    return marker.kind, marker.number
 
 
 def _child_sections(doc: Any, sec: Any) -> list[Any]:

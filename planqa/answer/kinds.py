@@ -129,7 +129,9 @@ def value_forms(name: str, value: str) -> list[str]:
 
 LOCATION = re.compile(r"(哪一?章|哪一?节|哪一?部分|哪个部分|哪一?项任务|哪个任务|哪一?条|第几条|第几章|第几部分|哪个章节|"
                       r"放在哪|在哪里(讲|提|写|说)|哪个标题|什么标题|哪一?块|什么位置|哪个位置|属于哪|归在哪|写在哪|在哪(个|一)?部分)")
-LIST = re.compile(r"(有哪些|哪些|包括什么|包括哪|主要内容|主要任务|重点任务|几个方面|哪几|列举|分哪|哪(?:[两三四五六七八九十]|\d{1,2})(?:个|项|类|条|种|方面|大|部分))")
+# "哪3项", "哪四个": a list of a given length (the count and its unit)
+COUNTED_ITEMS = re.compile(r"哪([两三四五六七八九十]|\d{1,2})(个|项|类|条|种|方面|大|部分)")
+LIST = re.compile(r"(有哪些|哪些|包括什么|包括哪|主要内容|主要任务|重点任务|几个方面|哪几|列举|分哪|" + COUNTED_ITEMS.pattern + ")")
 OVERVIEW_SUBJECT = re.compile(r"(主要任务|重点任务|保障措施|工作目标|发展目标|具体目标|总体目标|基本原则|指导思想|重点领域|工作安排|主要措施|"
                               r"主要举措|重点工作|工作要求|实施步骤|职责分工|考评内容)")
 # Names plans give the same part by: a question's 主要任务 is a plan's 重点任务 chapter.
