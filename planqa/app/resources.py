@@ -14,7 +14,7 @@ import streamlit as st
 
 from planqa.config import DEFAULT_CORPUS_DIR, default_index_dir
 from planqa.errors import PlanqaError
-from planqa.index.store import live_snapshot
+from planqa.index.store import corpus_for_index, live_snapshot
 
 CORPUS_ENV = "PLANQA_CORPUS"
 JUDGMENTS_ENV = "PLANQA_JUDGMENTS"
@@ -33,10 +33,12 @@ class Paths:
 
 
 def paths() -> Paths:
-    """Folders from the environment (``PLANQA_INDEX``, ``PLANQA_CORPUS``, …) or the defaults."""
+    """Folders from the environment (``PLANQA_INDEX``, ``PLANQA_CORPUS``, …) or the defaults; the corpus
+    defaults to the folder the index was built from, so uploads land where the index reads."""
+    index = default_index_dir()
     return Paths(
-        index=default_index_dir(),
-        corpus=Path(os.environ.get(CORPUS_ENV) or DEFAULT_CORPUS_DIR),
+        index=index,
+        corpus=corpus_for_index(index, os.environ.get(CORPUS_ENV) or None, DEFAULT_CORPUS_DIR),
         judgments=Path(os.environ.get(JUDGMENTS_ENV) or "eval/judgments.sqlite"),
         gold=Path(os.environ.get(GOLD_ENV) or "eval/gold.jsonl"),
         reports=Path("eval/reports"),

@@ -203,6 +203,7 @@ def build_index(
         "planqa_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus_hash": corpus_hash(documents),
+        "corpus": str(Path(corpus_dir).resolve()),
         "documents": {d.doc_id: {"source": d.source, "title": d.title, "text_hash": content_hash(d.text),
                                  "source_hash": hashes[d.doc_id], "chunks": per_doc[d.doc_id]}
                       for d in documents},

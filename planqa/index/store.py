@@ -5,7 +5,7 @@ Layout::
     index/
       CURRENT                  name of the live snapshot (replaced atomically)
       v-20261122T110501-ab12/  one complete snapshot
-        manifest.json          settings, counts, corpus hash, planqa version
+        manifest.json          settings, counts, corpus folder and hash, planqa version
         docs/<doc_id>.json     cleaned documents (text, sections, tables, indicators, report)
         documents.json         metadata of every document (no text)
         chunks.jsonl           one chunk a line, in vector row order
@@ -87,6 +87,30 @@ def require_snapshot(index_dir: Path) -> Path:
     if snapshot is None:
         raise PlanqaError(f"no index in {index_dir}; build it with: python -m planqa index --index {index_dir}")
     return snapshot
+
+
+def recorded_corpus(index_dir: Path) -> Path | None:
+    """The corpus folder the live index was built from (its manifest's ``corpus``), or None: no
+    index yet, an index built before the folder was recorded, or a folder that no longer exists."""
+    try:
+        snapshot = live_snapshot(Path(index_dir))
+        folder = read_json(snapshot / MANIFEST).get("corpus") if snapshot is not None else None
+    except (PlanqaError, OSError, AttributeError):
+        return None
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
+def corpus_for_index(index_dir: Path, explicit: str | os.PathLike | None = None,
+                     default: str | os.PathLike = "corpus") -> Path:
+    """The corpus folder to add documents to and index from: ``explicit`` when given, else the one
+    the index at ``index_dir`` was built from (so updating an index, or adding a file to it, never
+    writes into another folder), else ``default``."""
+    if explicit is not None:
+        return Path(explicit)
+    recorded = recorded_corpus(index_dir)
+    if recorded is not None and recorded.resolve() != Path(default).resolve():
+        log.info("index %s was built from %s: using that corpus folder", index_dir, recorded)
+    return recorded if recorded is not None else Path(default)
 
 
 class IndexWriteError(PlanqaError, OSError):

@@ -202,3 +202,32 @@ def test_sentence_vectors_are_indexed_and_optional(tmp_path, embedder, monkeypat
     assert "sentences" not in Index.load(tmp_path / "large").manifest
     build_index(corpus, tmp_path / "asked", embedder=embedder, sentence_vectors=True)
     assert Index.load(tmp_path / "asked").sentences is not None
+
+
+def test_the_index_records_its_corpus_and_updates_add_there(tmp_path, embedder, monkeypatch):
+    """An index built from one folder is updated from that folder, and a file added to it lands
+    there, not in the default corpus/ (the app's upload did this with PLANQA_INDEX set)."""
+    from planqa import cli
+    from planqa.index.store import corpus_for_index, recorded_corpus
+
+    corpus = make_corpus(tmp_path / "elsewhere", ("kaiping.txt", PLAN_A))
+    index_dir = tmp_path / "index"
+    assert recorded_corpus(index_dir) is None
+    assert corpus_for_index(index_dir, None, tmp_path / "default") == tmp_path / "default"
+    build_index(corpus, index_dir, embedder=embedder)
+    assert recorded_corpus(index_dir) == corpus.resolve()
+    assert corpus_for_index(index_dir, None, "corpus") == corpus.resolve()
+    assert corpus_for_index(index_dir, tmp_path / "other", "corpus") == tmp_path / "other"
+
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)  # a stray write into ./corpus would show here
+    added = tmp_path / "taishan.txt"
+    added.write_text(PLAN_B, encoding="utf-8")
+    monkeypatch.setattr("planqa.embed.load_embedder", lambda *a, **k: embedder)
+    assert cli.main(["index", "--index", str(index_dir), "--add", str(added), "-q"]) == 0
+    assert (corpus / "taishan.txt").exists() and not (work / "corpus").exists()
+    assert set(Index.load(index_dir).documents) == {"kaiping", "taishan"}
+
+    shutil.rmtree(corpus)  # the recorded folder is gone: back to the default
+    assert recorded_corpus(index_dir) is None
