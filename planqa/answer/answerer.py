@@ -250,6 +250,8 @@ class Answerer:
         else:
             listed = self._child_headings(text, info, pool, scope) \
                 if (LIST.search(text) or STRUCTURE.search(text)) and not info.typed else []
+            if not listed and LIST.search(text) and not info.typed:
+                listed = self._table_group(text, pool, scope)
             if listed:
                 chosen = listed
                 composer.add(listed)
@@ -640,6 +642,44 @@ class Answerer:
         sec, children = best
         return [c if isinstance(c, Scored) else _heading_item(doc, c) for c in children[: self.settings.list_items]]
 
+    def _table_group(self, text: str, pool: list[Scored], named: list[str]) -> list[Scored]:
+        """For a list question that names a category of a table ("基础指标包括哪几项" in a table
+        whose first column reads 基础指标, 基础指标, 加分指标…): each row of that category, quoted
+        from the row's start through its item cell ("基础指标 | 1 | 合法稳定住所"), in table order.
+        The longest category the question names wins; [] when it names none."""
+        docs = list(dict.fromkeys([*named, *(i.candidate.doc_id for i in pool[:5])]))
+        best: tuple[int, list[Scored]] | None = None
+        for doc_id in docs:
+            doc = self.documents[doc_id]
+            for table in doc.tables:
+                rows_cells = [_cell_spans(doc.text, a, b) for a, b in table.row_spans]
+                rows_cells = [cells for cells in rows_cells if len(cells) >= 2]
+                # the category column: the first of the first two that is not a serial number
+                column = next((k for k in (0, 1) if rows_cells and not all(
+                    len(cells) > k and _SERIAL.fullmatch(doc.text[slice(*cells[k])]) for cells in rows_cells)), None)
+                if column is None:
+                    continue
+                groups: dict[str, list[list[tuple[int, int]]]] = {}
+                for cells in rows_cells:
+                    if len(cells) > column + 1:
+                        groups.setdefault(doc.text[slice(*cells[column])], []).append(cells)
+                if len(groups) < 2:
+                    continue  # one category for every row names no part of the table
+                for category, rows in groups.items():
+                    if len(rows) < 2 or len(category) < 2 or category not in text:
+                        continue
+                    if best is not None and len(category) <= best[0]:
+                        continue
+                    items = []
+                    for cells in rows:
+                        item = next((c for c in cells[column + 1:] if not _SERIAL.fullmatch(doc.text[slice(*c)])), None)
+                        if item is None or item[1] - item[0] > MAX_GROUP_ITEM_CHARS:
+                            break
+                        items.append(_line_item(doc, cells[0][0], item[1]))
+                    else:
+                        best = (len(category), items[: self.settings.list_items])
+        return best[1] if best else []
+
     def _enumeration(self, item: Scored, anywhere: bool = False) -> list[Scored]:
         """The whole run of enumerated sentences an answer sentence belongs to, in text order:
         "一是…。二是…。三是…。" or "①…；②…" within one paragraph (its lead-in included when the
@@ -963,8 +1003,15 @@ class Answerer:
 
     def _is_caption(self, c: Candidate) -> bool:
         """A line that only names something (an attachment's or a table's title the outline did
-        not take as a heading): short, alone on its line, no sentence end, no "：" label."""
-        if c.kind != "sentence" or len(c.quote) > MAX_CAPTION_CHARS or re.search(r"[。；;！!？?：:]", c.quote):
+        not take as a heading): short, alone on its line, no sentence end, no "：" label; or a
+        sentence that only points to an attachment of the document ("具体审核确认有效期按《…》
+        （附件1）执行。"): what it points to is in the document itself, row by row."""
+        if c.kind != "sentence":
+            return False
+        if ATTACHMENT_POINTER.search(c.quote) \
+                and len(re.sub(r"《[^》]*》|[（(]附[件表][^）)]*[）)]", "", c.quote)) <= MAX_POINTER_CHARS:
+            return True
+        if len(c.quote) > MAX_CAPTION_CHARS or re.search(r"[。；;！!？?：:]", c.quote):
             return False
         text = self.documents[c.doc_id].text
         line_start, line_end = _line_bounds(text, c.start, c.end)
@@ -1121,6 +1168,10 @@ PRESENCE_MAX_DOCUMENTS = 2000
 MIN_DOCUMENTS_FOR_SHARES = 5  # a word used by at most this share of the documents is specific
 MAX_LEAD_CHARS = 40
 MAX_CAPTION_CHARS = 30
+# "按《…》（附件1）执行" / "详见附件2": a sentence whose words, titles and attachment marks aside,
+# are at most this many characters only points to the attachment
+ATTACHMENT_POINTER = re.compile(r"》\s*[（(]附[件表]\s*\d*[）)]|(?:详见|参见|见)附[件表]")
+MAX_POINTER_CHARS = 24
 # A sentence that announces the list after it ("应同时符合以下条件：", "着力做好以下十一个方面工作。").
 ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[一二三四五六七八九十]+、|[①-⑳])")
 ANNOUNCES = re.compile(r"((以下|如下|下列)[^。；，]{0,16}|[：:])[。]?$")
@@ -1261,6 +1312,26 @@ def _named_heading(doc: Any, sec: Any) -> str:
     end = doc.text.find("\n", sec.heading_end + 1)
     title = doc.text[sec.heading_end:len(doc.text) if end == -1 else end].strip()
     return f"{heading} {title}" if 0 < len(title) <= MAX_ATTACHMENT_TITLE else heading
+
+
+_SERIAL = re.compile(r"\s*[\d.．、]*\s*")  # a serial-number cell ("3", "2.1") or an empty one
+MAX_GROUP_ITEM_CHARS = 40  # an item cell that names a row ("合法稳定住所"), not one that states its rule
+
+
+def _cell_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell of the table row line ``text[start:end]`` (cells joined by " | "),
+    leading and trailing spaces left out."""
+    spans = []
+    pos = start
+    for piece in text[start:end].split("|"):
+        a, b = pos, pos + len(piece)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+        pos += len(piece) + 1
+    return [s for s in spans if s[1] > s[0]]
 
 
 def _line_item(doc: Any, start: int, end: int) -> Scored:

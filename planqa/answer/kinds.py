@@ -92,10 +92,26 @@ STATING_PATTERNS = {
 DRAFT_MARK = re.compile(r"[（(]?(征求意见稿|送审稿|报批稿|印发稿|草案|试行)[）)]?")
 
 
+# what may stand right before "有效期" when the validity asked about is the document's own
+# ("办法的有效期", "《…》有效期", "这份文件有效期"); "备案有效期", "审核确认后的有效期" ask about
+# something the document rules on
+_DOCUMENT_NOUN_END = re.compile(r"(办法|方案|规划|计划|通知|文件|规定|意见|政策|细则|标准|制度|条例|指引|规程|决定|"
+                                r"[》」”]|这份|这个|本|该|它|其|这)$")
+
+
+def _about_the_document(question: str, match: re.Match[str]) -> bool:
+    """Whether the validity ``match`` found is the document's: nothing, or a word naming the
+    document, before it in its clause."""
+    before = re.split(r"[，,。；;？?！!：:\s]", question[:match.start()])[-1]
+    before = re.sub(r"的$", "", before)
+    return not before or bool(_DOCUMENT_NOUN_END.search(before))
+
+
 def document_field(question: str) -> DocumentField | None:
     """The fact about the document a question asks for, if it asks for one."""
     for field in DOCUMENT_FIELDS:
-        if field.pattern.search(question):
+        match = field.pattern.search(question)
+        if match and (field.name != "valid_until" or _about_the_document(question, match)):
             return field
     return None
 

@@ -27,6 +27,12 @@ def test_document_fields():
     assert document_field("本办法从什么时候起施行？").name == "effective_date"
     assert document_field("这个标准是第几稿？").name == "draft"
     assert document_field("有效期到什么时候？").name == "valid_until"
+    assert document_field("这个办法的有效期是多久？").name == "valid_until"
+    assert document_field("《某市积分制入户管理办法》有效期到什么时候？").name == "valid_until"
+    # the validity of something the document rules on is no fact about the document
+    assert document_field("活动性肺结核审核确认后的有效期是多长？") is None
+    assert document_field("跨市就医备案有效期一般多长？") is None
+    assert document_field("申报什么时候截止？") is None
     assert document_field("开平的高新技术企业目标是多少？") is None
     assert document_field("两份规划的规划期分别是哪几年？").name == "period"
     assert document_field("规划期内要新增多少家高企？") is None  # 规划期内 is a time frame, not the question
